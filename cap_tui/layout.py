@@ -1,0 +1,189 @@
+"""Where things are in a TOML file: table headers, keys and the extent of their values.
+
+tomllib gives values but no positions; this scanner gives positions but no values. Together they
+let cap report a problem at its line and column, and rewrite one value or one table without
+parsing or re-serialising anything else. The scanner is regex-driven (no per-character Python
+loop over long strings), so it costs a fraction of a tomllib parse.
+
+It assumes the text already parsed with tomllib: it finds structure, it does not check syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_BASIC = r'"(?:[^"\\\n]|\\.)*"'
+_LITERAL = r"'[^'\n]*'"
+_KEY_PART = rf"(?:{_BARE_KEY}|{_BASIC}|{_LITERAL})"
+_DOTTED = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
+
+_HEADER_RE = re.compile(rf"[ \t]*(\[\[?)[ \t]*({_DOTTED})[ \t]*\]\]?")
+_KEY_RE = re.compile(rf"[ \t]*({_DOTTED})[ \t]*=[ \t]*")
+_PART_RE = re.compile(_KEY_PART)
+
+_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\[\s\S]|"(?!""))*"""(?:"{0,2})')
+_ML_LITERAL_END = re.compile(r"(?:[^']|'(?!''))*'''(?:'{0,2})")
+_SINGLE_BASIC = re.compile(_BASIC)
+_SINGLE_LITERAL = re.compile(_LITERAL)
+_SCALAR = re.compile(r"[^\s#,\]}]+(?:[ T][0-9:.+\-Z]+)?")
+# Inside arrays and inline tables: strings, comments and brackets are what matter.
+_NESTED_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""(?:"{0,2})'
+    r"|'''(?:[^']|'(?!''))*'''(?:'{0,2})"
+    rf"|{_BASIC}|{_LITERAL}|#[^\n]*|[\[\]{{}}]|[^\"'#\[\]{{}}]+"
+)
+_LINE_TAIL = re.compile(r"[ \t]*(#[^\r\n]*)?")
+
+
+def unquote_key(part: str) -> str:
+    """The key a quoted or bare key part names."""
+    if part.startswith('"'):
+        import tomllib
+
+        return tomllib.loads(f"k = {part}")["k"]
+    if part.startswith("'"):
+        return part[1:-1]
+    return part
+
+
+def split_dotted(dotted: str) -> tuple[str, ...]:
+    """`a . "b c".d` -> ("a", "b c", "d")."""
+    return tuple(unquote_key(m.group(0)) for m in _PART_RE.finditer(dotted))
+
+
+@dataclass(slots=True)
+class Entry:
+    """One `key = value` in a table: where the key starts and where its value ends."""
+
+    key: tuple[str, ...]
+    start: int  # offset of the key's first character
+    value_start: int  # offset of the value's first character
+    value_end: int  # offset just after the value
+    line_end: int  # offset of the end of the value's last line (before its newline)
+
+
+@dataclass(slots=True)
+class Block:
+    """A table: its header (or none, for the top of the file) and the lines up to the next one.
+
+    `start` includes the comment lines written directly above the header (no blank line between),
+    because such a comment speaks of the table below it. `end` is where the next block starts.
+    """
+
+    name: tuple[str, ...]
+    is_array: bool
+    start: int
+    header: int  # offset of the `[` (or 0 for the root block)
+    body: int  # offset just after the header line
+    end: int
+    entries: list[Entry] = field(default_factory=list)
+
+    def entry(self, key: str) -> Entry | None:
+        for e in self.entries:
+            if e.key[0] == key:
+                return e
+        return None
+
+
+class LineIndex:
+    """Offsets to 1-based line and column numbers."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        i = bisect_right(self._starts, offset) - 1
+        return i + 1, offset - self._starts[i] + 1
+
+
+def value_end(text: str, pos: int) -> int:
+    """The offset just after the TOML value that starts at `pos`."""
+    ch = text[pos : pos + 3]
+    if ch == '"""':
+        m = _ML_BASIC_END.match(text, pos + 3)
+        return m.end() if m else len(text)
+    if ch == "'''":
+        m = _ML_LITERAL_END.match(text, pos + 3)
+        return m.end() if m else len(text)
+    c = text[pos : pos + 1]
+    if c == '"':
+        m = _SINGLE_BASIC.match(text, pos)
+        return m.end() if m else len(text)
+    if c == "'":
+        m = _SINGLE_LITERAL.match(text, pos)
+        return m.end() if m else len(text)
+    if c in "[{":
+        depth = 0
+        for m in _NESTED_TOKEN.finditer(text, pos):
+            tok = m.group(0)
+            if tok in ("[", "{"):
+                depth += 1
+            elif tok in ("]", "}"):
+                depth -= 1
+                if depth == 0:
+                    return m.end()
+        return len(text)
+    m = _SCALAR.match(text, pos)
+    end = m.end() if m else pos
+    # a scalar never ends in white space (`1979-05-27 ` must not swallow the space)
+    while end > pos and text[end - 1] in " \t":
+        end -= 1
+    return end
+
+
+def scan(text: str) -> list[Block]:
+    """Split a TOML text into blocks (one per table header, plus the root) with their entries."""
+    blocks: list[Block] = [Block((), False, 0, 0, 0, len(text))]
+    n = len(text)
+    pos = 0
+    pending_comment: int | None = None  # start of a run of comment lines directly above
+    while pos < n:
+        nl = text.find("\n", pos)
+        line_end = n if nl < 0 else nl
+        next_line = n if nl < 0 else nl + 1
+        i = pos
+        while i < line_end and text[i] in " \t":
+            i += 1
+        c = text[i] if i < line_end else ""
+        if c == "" or c == "\r":
+            pending_comment = None
+            pos = next_line
+            continue
+        if c == "#":
+            if pending_comment is None:
+                pending_comment = pos
+            pos = next_line
+            continue
+        if c == "[":
+            m = _HEADER_RE.match(text, pos)
+            if m:
+                start = pending_comment if pending_comment is not None else pos
+                blocks[-1].end = start
+                blocks.append(
+                    Block(split_dotted(m.group(2)), m.group(1) == "[[", start, i, next_line, n)
+                )
+                pending_comment = None
+                pos = next_line
+                continue
+        pending_comment = None
+        m = _KEY_RE.match(text, pos)
+        if not m:  # not TOML we understand: move on rather than loop
+            pos = next_line
+            continue
+        vstart = m.end()
+        vend = value_end(text, vstart)
+        t = _LINE_TAIL.match(text, vend)
+        tail_end = t.end() if t else vend
+        if tail_end < n and text[tail_end] == "\r":
+            tail_end_line = tail_end
+        else:
+            tail_end_line = tail_end
+        blocks[-1].entries.append(
+            Entry(split_dotted(m.group(1)), i, vstart, vend, tail_end_line)
+        )
+        nl = text.find("\n", vend)
+        pos = n if nl < 0 else nl + 1
+    return blocks

@@ -1,0 +1,237 @@
+"""The plan as themes > programmes > actions, read from tomllib's data.
+
+Nodes hold the very dicts tomllib returned, so an edit that updates a node's data is seen at once
+by validation, the summary and the editor. Nothing here imports Textual or tomlkit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .dates import Due, financial_year, parse_due
+from .source import Source, parse_toml, read_source
+from .vocab import DEFAULT_STATUSES, FIELD_TYPES, FieldSpec, Status
+
+LEVELS = ("plan", "theme", "programme", "action")
+CHILD_KEY = {"plan": "theme", "theme": "programme", "programme": "action"}
+
+
+@dataclass(eq=False)
+class Node:
+    """A theme, programme or action (or the plan itself), holding its own table's data."""
+
+    kind: str
+    data: dict[str, Any]
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id", "")
+        return value if isinstance(value, str) else str(value)
+
+    @property
+    def title(self) -> str:
+        value = self.data.get("title", "")
+        return value if isinstance(value, str) else str(value)
+
+    def text(self, key: str) -> str:
+        """A field as text for showing: "" when missing, non-strings as TOML would write them."""
+        value = self.data.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+    @property
+    def theme(self) -> Node | None:
+        node: Node | None = self
+        while node is not None and node.kind != "theme":
+            node = node.parent
+        return node
+
+    @property
+    def programme(self) -> Node | None:
+        node: Node | None = self
+        while node is not None and node.kind != "programme":
+            node = node.parent
+        return node
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.id or '?'}>"
+
+
+class Plan:
+    """One plan file, read."""
+
+    def __init__(self, path: str, data: dict[str, Any], source: Source | None = None) -> None:
+        self.path = path
+        self.data = data
+        self.source = source
+        meta = data.get("plan")
+        self.root = Node("plan", meta if isinstance(meta, dict) else {})
+        self._build()
+
+    def _build(self) -> None:
+        self.root.children = []
+        themes = self.data.get("theme")
+        for t in themes if isinstance(themes, list) else []:
+            if not isinstance(t, dict):
+                continue
+            theme = Node("theme", t, self.root)
+            self.root.children.append(theme)
+            programmes = t.get("programme")
+            for p in programmes if isinstance(programmes, list) else []:
+                if not isinstance(p, dict):
+                    continue
+                programme = Node("programme", p, theme)
+                theme.children.append(programme)
+                actions = p.get("action")
+                for a in actions if isinstance(actions, list) else []:
+                    if isinstance(a, dict):
+                        programme.children.append(Node("action", a, programme))
+
+    # -- the plan's metadata -------------------------------------------------------------------
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.root.data
+
+    @property
+    def council(self) -> str:
+        return self.root.text("council")
+
+    @property
+    def title(self) -> str:
+        return self.root.text("title")
+
+    @property
+    def period(self) -> str:
+        return self.root.text("period")
+
+    @property
+    def as_of(self) -> date | None:
+        value = self.meta.get("as_of")
+        return value if isinstance(value, date) else None
+
+    @property
+    def period_bounds(self) -> tuple[date, date] | None:
+        start, end = self.meta.get("period_start"), self.meta.get("period_end")
+        if isinstance(start, date) and isinstance(end, date):
+            return start, end
+        return financial_year(self.period) if self.period else None
+
+    @property
+    def statuses(self) -> dict[str, Status]:
+        """The plan's status vocabulary, in its own order (cap's default when it declares none)."""
+        declared = self.meta.get("statuses")
+        if not isinstance(declared, dict) or not declared:
+            return {s.key: s for s in DEFAULT_STATUSES}
+        out: dict[str, Status] = {}
+        for key, spec in declared.items():
+            spec = spec if isinstance(spec, dict) else {}
+            label = spec.get("label")
+            colour = spec.get("colour")
+            out[key] = Status(
+                key,
+                label if isinstance(label, str) and label else key,
+                colour if isinstance(colour, str) else "",
+                spec.get("finished") is True,
+            )
+        return out
+
+    @property
+    def custom_fields(self) -> dict[str, FieldSpec]:
+        declared = self.meta.get("fields")
+        out: dict[str, FieldSpec] = {}
+        if not isinstance(declared, dict):
+            return out
+        for key, spec in declared.items():
+            spec = spec if isinstance(spec, dict) else {}
+            ftype = spec.get("type", "line")
+            choices = spec.get("choices", ())
+            label = spec.get("label")
+            out[key] = FieldSpec(
+                key,
+                label if isinstance(label, str) and label else key.replace("_", " ").capitalize(),
+                ftype if ftype in FIELD_TYPES else "line",
+                spec.get("required") is True,
+                tuple(c for c in choices if isinstance(c, str)) if isinstance(choices, list) else (),
+                custom=True,
+            )
+        return out
+
+    # -- the tree ----------------------------------------------------------------------------
+    @property
+    def themes(self) -> list[Node]:
+        return self.root.children
+
+    def programmes(self) -> Iterator[Node]:
+        for theme in self.root.children:
+            yield from theme.children
+
+    def actions(self) -> Iterator[Node]:
+        for theme in self.root.children:
+            for programme in theme.children:
+                yield from programme.children
+
+    def nodes(self) -> Iterator[Node]:
+        """Every theme, programme and action, in file order."""
+        for theme in self.root.children:
+            yield theme
+            for programme in theme.children:
+                yield programme
+                yield from programme.children
+
+    def find(self, node_id: str) -> Node | None:
+        for node in self.nodes():
+            if node.id == node_id:
+                return node
+        return None
+
+    # -- per-action facts --------------------------------------------------------------------
+    def due(self, action: Node) -> Due | None:
+        """The action's expected completion, or None when missing or unreadable."""
+        value = action.data.get("due")
+        if value is None:
+            return None
+        try:
+            return parse_due(value)
+        except ValueError:
+            return None
+
+    def status(self, action: Node) -> Status | None:
+        key = action.data.get("status")
+        return self.statuses.get(key) if isinstance(key, str) else None
+
+    def is_finished(self, action: Node, statuses: dict[str, Status] | None = None) -> bool:
+        key = action.data.get("status")
+        status = (statuses or self.statuses).get(key) if isinstance(key, str) else None
+        return status is not None and status.finished
+
+    def is_overdue(self, action: Node, today: date | None = None) -> bool:
+        """Due before today (the plan's as-of date by default) and not finished."""
+        today = today or self.as_of
+        due = self.due(action)
+        if today is None or due is None or due.end is None:
+            return False
+        return due.end < today and not self.is_finished(action)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan with tomllib. Raises PlanError when the file is not UTF-8 TOML 1.0."""
+    source = read_source(path)
+    return Plan(source.path, parse_toml(source), source)

@@ -1,0 +1,102 @@
+"""Reading a plan file's bytes: UTF-8 (with or without a byte-order mark), LF or CRLF, TOML 1.0."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .problems import PlanError, Problem, Severity
+
+BOM = "\ufeff"
+_TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(slots=True)
+class Source:
+    """A plan file's text as read, and how it was written (BOM, line endings)."""
+
+    path: str
+    raw: bytes
+    text: str  # the text without its BOM
+    bom: bool
+    newline: str  # "\n" or "\r\n": what new lines written into this file use
+
+
+def decode(path: str, raw: bytes) -> Source:
+    """Bytes to text; a file that is not UTF-8 is a PlanError at the first bad byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise PlanError(
+            Problem(
+                path,
+                line,
+                col,
+                Severity.ERROR,
+                f"this file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                "save it as UTF-8 and try again",
+            )
+        ) from None
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    first = text.find("\n")
+    newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    return Source(path, raw, text, bom, newline)
+
+
+def read_source(path: str | Path) -> Source:
+    p = str(path)
+    try:
+        raw = Path(p).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise PlanError(Problem(p, 0, 0, Severity.ERROR, f"cannot read the file: {reason}")) from None
+    return decode(p, raw)
+
+
+def parse_toml(source: Source) -> dict[str, Any]:
+    """The file's data, read with tomllib (TOML 1.0). Syntax errors become a PlanError."""
+    try:
+        return tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(_syntax_problem(source, str(exc))) from None
+
+
+def _syntax_problem(source: Source, message: str) -> Problem:
+    m = _TOMLLIB_POS.search(message)
+    if m:
+        line, col = int(m.group(1)), int(m.group(2))
+        reason = message[: m.start()].strip()
+    else:
+        lines = source.text.split("\n")
+        line, col = len(lines), len(lines[-1]) + 1
+        reason = message.replace("(at end of document)", "").strip()
+    reason = reason[:1].lower() + reason[1:]
+    text = f"not valid TOML: {reason}"
+    if _is_toml_11(source.text):
+        text = (
+            f"{text} (this is TOML 1.1 syntax; plans must be TOML 1.0 so that every "
+            "TOML tool can read them)"
+        )
+    return Problem(source.path, line, col, Severity.ERROR, text)
+
+
+def _is_toml_11(text: str) -> bool:
+    """Whether a text tomllib rejects is accepted by tomlkit, which also reads TOML 1.1.
+
+    Only called on the error path, so the read path never imports tomlkit.
+    """
+    try:
+        import tomlkit
+
+        tomlkit.parse(text)
+    except Exception:
+        return False
+    return True

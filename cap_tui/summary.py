@@ -1,0 +1,94 @@
+"""Where a plan stands: counts per status, finished, overdue and due soon, overall and by group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .plan import Node, Plan
+from .vocab import Status
+
+DUE_SOON_DAYS = 30
+UNKNOWN = Status("?", "No valid status", "", False)
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts for a set of actions."""
+
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    finished: int = 0
+    overdue: list[Node] = field(default_factory=list)
+    due_soon: list[Node] = field(default_factory=list)
+
+    def percent(self, count: int) -> float:
+        return 100.0 * count / self.total if self.total else 0.0
+
+
+@dataclass(slots=True)
+class Summary:
+    """A plan's summary, with the same counts per theme and per lead."""
+
+    plan: Plan
+    today: date | None
+    statuses: dict[str, Status]
+    overall: Tally
+    groups: dict[str, Tally]
+    group_by: str
+
+
+def _group_key(by: str) -> Callable[[Node], str]:
+    if by == "theme":
+        return lambda a: (a.theme.title if a.theme else "") or "(no theme)"
+    if by == "lead":
+        return lambda a: a.text("lead").strip() or "(no lead)"
+    if by == "programme":
+        return lambda a: (a.programme.title if a.programme else "") or "(no programme)"
+    raise ValueError(f"cannot group by {by!r}: use theme, lead or programme")
+
+
+def summarise(
+    plan: Plan,
+    today: date | None = None,
+    due_within: int = DUE_SOON_DAYS,
+    by: str = "",
+    actions: Iterable[Node] | None = None,
+) -> Summary:
+    """Count the plan's actions (or the given subset) against today (the plan's as-of date)."""
+    statuses = plan.statuses
+    today = today or plan.as_of
+    horizon = today + timedelta(days=due_within) if today else None
+    key_of = _group_key(by) if by else None
+    overall = Tally(by_status={k: 0 for k in statuses})
+    groups: dict[str, Tally] = {}
+    for action in plan.actions() if actions is None else actions:
+        status_key = action.data.get("status")
+        status = statuses.get(status_key) if isinstance(status_key, str) else None
+        skey = status.key if status else UNKNOWN.key
+        finished = status is not None and status.finished
+        due = plan.due(action)
+        end = due.end if due else None
+        overdue = bool(today and end and end < today and not finished)
+        soon = bool(horizon and end and today and today <= end <= horizon and not finished)
+        tallies = [overall]
+        if key_of:
+            gk = key_of(action)
+            if gk not in groups:
+                groups[gk] = Tally(by_status={k: 0 for k in statuses})
+            tallies.append(groups[gk])
+        for t in tallies:
+            t.total += 1
+            t.by_status[skey] = t.by_status.get(skey, 0) + 1
+            t.finished += finished
+            if overdue:
+                t.overdue.append(action)
+            if soon:
+                t.due_soon.append(action)
+    return Summary(plan, today, statuses, overall, groups, by)
+
+
+def status_label(statuses: dict[str, Status], key: str) -> str:
+    status = statuses.get(key)
+    return status.label if status else UNKNOWN.label

@@ -1,0 +1,325 @@
+"""The rules a plan must keep, and the warnings a reviewer would raise.
+
+One checker for everyone: `cap validate`, `cap status`, `cap set` and the editor. Per-node checks
+(`check_node`) are separate from whole-plan ones so the editor can re-check only what an edit
+touched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from .dates import parse_due
+from .layout import Block, LineIndex, scan
+from .plan import Node, Plan
+from .problems import PlanError, Problem, Severity
+from .structure import Place, places
+from .vocab import ACTION_FIELDS, COLOURS, FIELD_TYPES, PROGRAMME_FIELDS, THEME_FIELDS
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+_LETTER = re.compile(r"[^\W\d_]")
+_ACTION_KEYS = {f.key for f in ACTION_FIELDS}
+_KNOWN = {
+    "theme": {f.key for f in THEME_FIELDS} | {"programme"},
+    "programme": {f.key for f in PROGRAMME_FIELDS} | {"action"},
+}
+_NAMES = {"plan": "the plan", "theme": "theme", "programme": "programme", "action": "action"}
+
+Locate = Callable[[Node, str], tuple[int, int]]
+
+
+class Locator:
+    """Line and column of a node's field in a file's text, found by scanning it once."""
+
+    def __init__(self, plan: Plan, text: str) -> None:
+        self.text = text
+        self.blocks: list[Block] = scan(text)
+        self.lines = LineIndex(text)
+        self._own: dict[Place, Block] = {}
+        for block, (place, own) in zip(self.blocks, places(self.blocks), strict=True):
+            if place is not None and own:
+                self._own[place] = block
+        self._places: dict[int, Place] = {}
+        for t, theme in enumerate(plan.themes):
+            self._places[id(theme)] = (t,)
+            for p, programme in enumerate(theme.children):
+                self._places[id(programme)] = (t, p)
+                for a, action in enumerate(programme.children):
+                    self._places[id(action)] = (t, p, a)
+        self._places[id(plan.root)] = ()
+
+    def __call__(self, node: Node, key: str = "") -> tuple[int, int]:
+        place = self._places.get(id(node))
+        block = self._own.get(place) if place is not None else None
+        if block is None:
+            return 1, 1
+        if key:
+            entry = block.entry(key)
+            if entry is not None:
+                return self.lines.line_col(entry.start)
+        return self.lines.line_col(block.header)
+
+
+def _no_position(node: Node, key: str = "") -> tuple[int, int]:
+    return 0, 0
+
+
+class Checker:
+    """Checks nodes of one plan, reporting problems at positions given by `locate`."""
+
+    def __init__(self, plan: Plan, locate: Locate | None = None, today: date | None = None):
+        self.plan = plan
+        self.locate = locate or _no_position
+        self.today = today
+        self.statuses = plan.statuses
+        self.fields = plan.custom_fields
+        self.bounds = plan.period_bounds
+
+    def _p(self, node: Node, key: str, severity: Severity, message: str) -> Problem:
+        line, col = self.locate(node, key)
+        nid = node.id if node.kind != "plan" else ""
+        return Problem(self.plan.path, line, col, severity, message, nid, key)
+
+    # -- the plan table ----------------------------------------------------------------------
+    def check_plan(self) -> list[Problem]:
+        plan, root = self.plan, self.plan.root
+        out: list[Problem] = []
+        if not isinstance(plan.data.get("plan"), dict):
+            out.append(
+                Problem(
+                    plan.path, 1, 1, ERROR,
+                    "this is not a cap plan: it has no [plan] table "
+                    "(with council, title and as_of)",
+                )
+            )
+            if "theme" not in plan.data:
+                return out
+        else:
+            for key, label in (("council", "council"), ("title", "title")):
+                value = root.data.get(key)
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    out.append(self._p(root, key, ERROR, f"the plan has no {label}"))
+                elif not isinstance(value, str):
+                    out.append(self._p(root, key, ERROR, f"the plan's {label} must be text"))
+            as_of = root.data.get("as_of")
+            if as_of is None:
+                out.append(
+                    self._p(root, "as_of", ERROR, "the plan has no as_of date (e.g. as_of = 2024-11-30)")
+                )
+            elif not isinstance(as_of, date):
+                out.append(
+                    self._p(root, "as_of", ERROR, "as_of must be a date written without quotes, "
+                            "like as_of = 2024-11-30")
+                )
+            for key in ("period_start", "period_end"):
+                if key in root.data and not isinstance(root.data[key], date):
+                    out.append(self._p(root, key, ERROR, f"{key} must be a date, like 2024-04-01"))
+            out.extend(self._check_vocabulary())
+        themes = plan.data.get("theme")
+        if themes is not None and not (
+            isinstance(themes, list) and all(isinstance(t, dict) for t in themes)
+        ):
+            out.append(Problem(plan.path, 1, 1, ERROR,
+                               "theme must be written as [[theme]] tables"))
+        return out
+
+    def _check_vocabulary(self) -> list[Problem]:
+        root = self.plan.root
+        out: list[Problem] = []
+        statuses = root.data.get("statuses")
+        if statuses is not None:
+            if not isinstance(statuses, dict):
+                out.append(self._p(root, "statuses", ERROR, "statuses must be a table of statuses"))
+            else:
+                for key, spec in statuses.items():
+                    if not isinstance(spec, dict):
+                        out.append(self._p(root, "statuses", ERROR,
+                                           f'status "{key}" must be a table with a label'))
+                        continue
+                    if not isinstance(spec.get("label"), str) or not spec["label"].strip():
+                        out.append(self._p(root, "statuses", ERROR,
+                                           f'status "{key}" has no label'))
+                    colour = spec.get("colour")
+                    if colour is not None and colour not in COLOURS:
+                        out.append(self._p(root, "statuses", WARNING,
+                                           f'status "{key}" has colour "{colour}", which cap does '
+                                           f"not know ({', '.join(COLOURS)})"))
+                    if "finished" in spec and not isinstance(spec["finished"], bool):
+                        out.append(self._p(root, "statuses", ERROR,
+                                           f'status "{key}": finished must be true or false'))
+        fields = root.data.get("fields")
+        if fields is not None:
+            if not isinstance(fields, dict):
+                out.append(self._p(root, "fields", ERROR, "fields must be a table of fields"))
+            else:
+                for key, spec in fields.items():
+                    if not isinstance(spec, dict):
+                        out.append(self._p(root, "fields", ERROR,
+                                           f'field "{key}" must be a table with a type'))
+                        continue
+                    ftype = spec.get("type", "line")
+                    if ftype not in FIELD_TYPES:
+                        out.append(self._p(root, "fields", ERROR,
+                                           f'field "{key}" has type "{ftype}"; use one of '
+                                           f"{', '.join(FIELD_TYPES)}"))
+                    if ftype == "choice" and not isinstance(spec.get("choices"), list):
+                        out.append(self._p(root, "fields", ERROR,
+                                           f'field "{key}" is a choice but lists no choices'))
+                    if key in _ACTION_KEYS:
+                        out.append(self._p(root, "fields", ERROR,
+                                           f'field "{key}" is built in and cannot be redeclared'))
+        return out
+
+    # -- themes, programmes and actions ------------------------------------------------------
+    def check_node(self, node: Node) -> list[Problem]:
+        if node.kind == "action":
+            return self._check_action(node)
+        if node.kind == "plan":
+            return self.check_plan()
+        out = self._required_text(node, ("id", "title"))
+        if node.kind == "programme":
+            kind = node.data.get("kind")
+            if kind is not None and kind not in ("programme", "projects"):
+                out.append(self._p(node, "kind", ERROR,
+                                   f'kind must be "programme" or "projects", not "{kind}"'))
+        return out
+
+    def _required_text(self, node: Node, keys: Iterable[str]) -> list[Problem]:
+        out: list[Problem] = []
+        what = _NAMES[node.kind]
+        for key in keys:
+            value = node.data.get(key)
+            if value is None:
+                out.append(self._p(node, key, ERROR, f"{what} has no {key}"))
+            elif not isinstance(value, str):
+                out.append(self._p(node, key, ERROR, f"{what}'s {key} must be text, in quotes"))
+            elif not value.strip():
+                out.append(self._p(node, key, ERROR, f"{what}'s {key} is empty"))
+        for key in ("description", "lead", "progress", "next_steps"):
+            value = node.data.get(key)
+            if value is not None and not isinstance(value, str) and key not in keys:
+                out.append(self._p(node, key, ERROR, f"{what}'s {key} must be text, in quotes"))
+        return out
+
+    def _check_action(self, node: Node) -> list[Problem]:
+        data = node.data
+        out = self._required_text(node, ("id", "title", "lead"))
+        lead = data.get("lead")
+        if isinstance(lead, str) and lead.strip() and not _LETTER.search(lead):
+            out.append(self._p(node, "lead", WARNING,
+                               f'lead "{lead}" has no letters in it: who leads this action?'))
+        status_key = data.get("status")
+        status = None
+        if status_key is None:
+            out.append(self._p(node, "status", ERROR, "action has no status"))
+        elif not isinstance(status_key, str) or status_key not in self.statuses:
+            known = ", ".join(self.statuses)
+            out.append(self._p(node, "status", ERROR,
+                               f'status "{status_key}" is not in the plan\'s vocabulary ({known})'))
+        else:
+            status = self.statuses[status_key]
+        finished = status is not None and status.finished
+        due_value = data.get("due")
+        if due_value is None:
+            if not finished:
+                out.append(self._p(node, "due", ERROR,
+                                   'action has no expected completion (due = "2025-03", a date '
+                                   'or "ongoing")'))
+        else:
+            try:
+                due = parse_due(due_value)
+            except ValueError as exc:
+                out.append(self._p(node, "due", ERROR, str(exc)))
+            else:
+                today = self.today or self.plan.as_of
+                if due.end is not None and not finished and today is not None and due.end < today:
+                    out.append(self._p(node, "due", WARNING,
+                                       f"overdue: expected by {due.label()}, and not finished "
+                                       f"at {today.isoformat()}"))
+                if due.end is not None and self.bounds and due.end < self.bounds[0]:
+                    out.append(self._p(node, "due", WARNING,
+                                       f"expected completion {due.label()} is before the plan "
+                                       f"period starts ({self.bounds[0].isoformat()})"))
+        progress = data.get("progress")
+        if finished and (progress is None or (isinstance(progress, str) and not progress.strip())):
+            out.append(self._p(node, "progress" if progress is not None else "status", WARNING,
+                               f'status is "{status.label if status else status_key}" but there '
+                               "is no progress update saying what was done"))
+        for key, spec in self.fields.items():
+            out.extend(self._check_custom(node, key, spec.type, spec.required, spec.choices,
+                                          spec.label))
+        for key in data:
+            if key not in _ACTION_KEYS and key not in self.fields:
+                out.append(self._p(node, key, WARNING,
+                                   f'unknown field "{key}": declare it under [plan.fields] or '
+                                   "check its spelling"))
+        return out
+
+    def _check_custom(self, node: Node, key: str, ftype: str, required: bool,
+                      choices: tuple[str, ...], label: str) -> list[Problem]:
+        value: Any = node.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                return [self._p(node, key, ERROR, f"{label} is required")]
+            return []
+        bad = None
+        if ftype in ("line", "text") and not isinstance(value, str):
+            bad = "must be text, in quotes"
+        elif ftype == "line" and "\n" in value:
+            bad = "must be one line"
+        elif ftype == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            bad = "must be a number, without quotes"
+        elif ftype == "date" and not isinstance(value, date):
+            bad = "must be a date written without quotes, like 2025-03-31"
+        elif ftype == "choice" and value not in choices:
+            bad = f'is "{value}", not one of: {", ".join(choices)}'
+        return [self._p(node, key, ERROR, f"{label} {bad}")] if bad else []
+
+    # -- the whole plan ----------------------------------------------------------------------
+    def check_ids(self) -> list[Problem]:
+        seen: dict[str, Node] = {}
+        out: list[Problem] = []
+        for node in self.plan.nodes():
+            nid = node.data.get("id")
+            if not isinstance(nid, str) or not nid:
+                continue
+            first = seen.get(nid)
+            if first is None:
+                seen[nid] = node
+                continue
+            line, _ = self.locate(first, "id")
+            where = f" (first used at line {line})" if line else ""
+            out.append(self._p(node, "id", ERROR, f'id "{nid}" is used twice{where}: ids must '
+                               "be unique in a plan"))
+        return out
+
+    def check_all(self) -> list[Problem]:
+        out = self.check_plan()
+        for node in self.plan.nodes():
+            out.extend(self.check_node(node))
+        out.extend(self.check_ids())
+        return out
+
+
+def validate(plan: Plan, today: date | None = None, positions: bool = True) -> list[Problem]:
+    """Every problem of a plan, in file order. Positions need the file's text (a cheap scan)."""
+    locate: Locate | None = None
+    if positions and plan.source is not None:
+        locate = Locator(plan, plan.source.text)
+    problems = Checker(plan, locate, today).check_all()
+    problems.sort(key=lambda p: (p.line, p.col))
+    return problems
+
+
+def validate_path(path: str, today: date | None = None) -> tuple[Plan | None, list[Problem]]:
+    """Load and check one file; a file that cannot be read gives (None, [its problem])."""
+    from .plan import load_plan
+
+    try:
+        plan = load_plan(path)
+    except PlanError as exc:
+        return None, [exc.problem]
+    return plan, validate(plan, today)

@@ -1,0 +1,74 @@
+"""A plan's status vocabulary and its custom fields, with cap's defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """One status of a plan's vocabulary. The label is always shown; the colour only helps."""
+
+    key: str
+    label: str
+    colour: str
+    finished: bool
+
+
+DEFAULT_STATUSES: tuple[Status, ...] = (
+    Status("not-started", "Not started", "grey", False),
+    Status("green", "On track", "green", False),
+    Status("amber", "At risk", "amber", False),
+    Status("red", "Off track", "red", False),
+    Status("completed", "Completed", "blue", True),
+    Status("carried-forward", "Carried forward", "magenta", True),
+    Status("cancelled", "Cancelled", "grey", True),
+)
+
+COLOURS = ("green", "amber", "red", "blue", "grey", "magenta", "cyan", "yellow")
+FIELD_TYPES = ("line", "text", "number", "date", "choice")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """How to edit and check one field of an action."""
+
+    key: str
+    label: str
+    type: str  # one of FIELD_TYPES
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    custom: bool = False
+
+
+# The built-in fields of an action, in the order a plan writes them.
+ACTION_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "Id", "line", True),
+    FieldSpec("title", "Title", "line", True),
+    FieldSpec("description", "Description", "text"),
+    FieldSpec("lead", "Lead", "line", True),
+    FieldSpec("due", "Expected completion", "due", True),
+    FieldSpec("status", "Status", "status", True),
+    FieldSpec("progress", "Progress update", "text"),
+    FieldSpec("next_steps", "Next steps", "text"),
+)
+PROGRAMME_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "Id", "line", True),
+    FieldSpec("title", "Title", "line", True),
+    FieldSpec("kind", "Kind", "choice", False, ("programme", "projects")),
+    FieldSpec("lead", "Lead", "line"),
+    FieldSpec("description", "Description", "text"),
+)
+THEME_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("id", "Id", "line", True),
+    FieldSpec("title", "Title", "line", True),
+    FieldSpec("description", "Description", "text"),
+)
+PLAN_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("council", "Council", "line", True),
+    FieldSpec("title", "Title", "line", True),
+    FieldSpec("period", "Period", "line"),
+    FieldSpec("vision", "Vision", "text"),
+    FieldSpec("reporting_point", "Reporting point", "line"),
+    FieldSpec("as_of", "As of", "date", True),
+)
