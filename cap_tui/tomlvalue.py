@@ -65,7 +65,7 @@ def render_string(value: str, old_raw: str | None = None, newline: str = "\n") -
     if style == "literal":
         return "'" + value + "'"
     lead = ""
-    if old_raw and old_raw[3:4] in ("\n", "\r") or value.startswith("\n"):
+    if (old_raw and old_raw[3:4] in ("\n", "\r")) or value.startswith("\n"):
         lead = newline
     if style == "ml-literal":
         body = value if newline == "\n" else value.replace("\n", newline)

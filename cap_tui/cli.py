@@ -1,0 +1,105 @@
+"""The `cap` command: one sub-command per job, each imported only when it runs.
+
+`cap status`, `cap list` and `cap validate` must answer at once over SSH, so nothing here imports
+Textual or tomlkit; only `cap edit` (the editor) and edits that need tomlkit pay for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from importlib import import_module
+
+
+class Exit(IntEnum):
+    """Exit codes, as a compiler or diff would use them."""
+
+    OK = 0
+    PROBLEMS = 1  # errors found in a file that was read (or, for diff, the plans differ)
+    FAILURE = 2  # a file could not be read or parsed, or the command line was wrong
+
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module in cap_tui.commands, one-line help)
+    "edit": ("edit", "open the editor on a plan (the default: `cap PATH`)"),
+    "status": ("status", "where a plan stands: counts per status, overdue, due soon"),
+    "list": ("listing", "one line per action, filtered by status, lead or due date"),
+    "validate": ("check", "check plans like a compiler: path:line:col: severity: message"),
+    "get": ("fields", "print one field of a node"),
+    "set": ("fields", "change one field of a node, keeping the rest of the file as it is"),
+    "diff": ("diff", "what changed between two versions of a plan, action by action"),
+    "history": ("history", "how an action changed through the plan's git history"),
+    "git": ("gitsetup", "install or uninstall cap's git diff driver in this repository"),
+    "schema": ("schema", "print the JSON Schema of the plan format (for editors)"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"cap: {message}\n")
+        raise SystemExit(Exit.FAILURE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cap",
+        description="Corporate action plans kept as TOML in git, edited in the terminal.",
+        epilog="`cap PATH` opens the editor; `cap COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"cap {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _module(module).add_arguments(p, name)
+    return parser
+
+
+def _module(name: str) -> _CommandModule:
+    return import_module(f"cap_tui.commands.{name}")  # type: ignore[return-value]
+
+
+class _CommandModule:
+    add_arguments: Callable[[argparse.ArgumentParser, str], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cap-tui")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0] not in COMMANDS and not args[0].startswith("-")):
+        args.insert(0, "edit")
+    elif args[0] in ("-h", "--help", "--version"):
+        build_parser().parse_args(args)
+    name = args[0]
+    module_name, help_text = COMMANDS[name]
+    module = _module(module_name)
+    parser = _Parser(prog=f"cap {name}", description=help_text)
+    module.add_arguments(parser, name)
+    ns = parser.parse_args(args[1:])
+    ns.command = name
+    try:
+        return int(module.run(ns))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `cap list | head`: the reader has gone; say nothing more
+        try:
+            sys.stdout = open("/dev/null", "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return Exit.OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

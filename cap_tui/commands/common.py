@@ -1,0 +1,43 @@
+"""What several commands share: finding plan files, reading dates, loading plans."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from ..dates import parse_date
+
+
+def plan_paths(paths: list[str]) -> list[str]:
+    """Files as given; folders give the *.toml files directly inside them, sorted."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            out.extend(str(f) for f in sorted(path.glob("*.toml")) if f.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+def date_arg(text: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def days_arg(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a whole number of days') from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("days cannot be negative")
+    return n
+
+
+def default_paths() -> list[str]:
+    """`cap status` with no path: plans/ when there is one, else the current folder."""
+    return ["plans"] if Path("plans").is_dir() else ["."]

@@ -1,0 +1,98 @@
+"""Turning what a person typed into a field's value, with the reason when it cannot be one.
+
+Shared by `cap set` and the editor's form, so both accept and refuse exactly the same input.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .dates import parse_date, parse_due
+from .plan import Node, Plan
+from .vocab import ACTION_FIELDS, PLAN_FIELDS, PROGRAMME_FIELDS, THEME_FIELDS, FieldSpec
+
+_BUILT_IN = {
+    "plan": PLAN_FIELDS,
+    "theme": THEME_FIELDS,
+    "programme": PROGRAMME_FIELDS,
+    "action": ACTION_FIELDS,
+}
+
+
+def fields_of(plan: Plan, node: Node) -> list[FieldSpec]:
+    """The fields the form shows for a node: built in first, then the plan's custom fields."""
+    specs = list(_BUILT_IN[node.kind])
+    if node.kind == "action":
+        specs.extend(plan.custom_fields.values())
+    return specs
+
+
+def field_spec(plan: Plan, node: Node, key: str) -> FieldSpec | None:
+    for spec in fields_of(plan, node):
+        if spec.key == key:
+            return spec
+    return None
+
+
+def parse_value(plan: Plan, node: Node, key: str, text: str) -> Any:
+    """The value `text` stands for in this field. Raises ValueError saying why it cannot be."""
+    spec = field_spec(plan, node, key)
+    current = node.data.get(key)
+    ftype = spec.type if spec else _type_of(current)
+    if ftype == "status":
+        wanted = text.strip().lower()
+        for k, st in plan.statuses.items():
+            if k.lower() == wanted or st.label.lower() == wanted:
+                return k
+        raise ValueError(
+            f'"{text}" is not a status of this plan; use one of: ' + ", ".join(plan.statuses)
+        )
+    if ftype == "due":
+        due = parse_due(text)
+        if due.kind == "date":
+            return due.end
+        return due.label()
+    if ftype == "date":
+        return parse_date(text)
+    if ftype == "number":
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text.replace(",", ""))
+            except ValueError:
+                raise ValueError(f'"{text}" is not a number') from None
+    if ftype == "choice" and spec is not None:
+        if text not in spec.choices:
+            raise ValueError(f'"{text}" is not one of: ' + ", ".join(spec.choices))
+        return text
+    if ftype == "bool":
+        if text.lower() in ("true", "yes"):
+            return True
+        if text.lower() in ("false", "no"):
+            return False
+        raise ValueError(f'"{text}" is not true or false')
+    if ftype == "line" and "\n" in text:
+        raise ValueError("this field holds one line of text")
+    return text
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, str) and "\n" in value:
+        return "text"
+    return "line" if value is None or isinstance(value, str) else "other"
+
+
+def find_node(plan: Plan, node_id: str) -> Node | None:
+    """A node by id; `plan` names the [plan] table unless a node has that id."""
+    node = plan.find(node_id)
+    if node is None and node_id == "plan":
+        return plan.root
+    return node

@@ -1,0 +1,104 @@
+"""Writing to the terminal: plain when piped or NO_COLOR, Rich colour otherwise, never raw data.
+
+Text from a plan is shown literally: markup-looking text stays as typed (Rich markup is never
+used for data) and control characters such as ESC are written as visible escapes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from typing import IO, Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+RAG_STYLE = {
+    "green": "green",
+    "amber": "yellow",
+    "yellow": "yellow",
+    "red": "red",
+    "blue": "blue",
+    "grey": "bright_black",
+    "magenta": "magenta",
+    "cyan": "cyan",
+}
+
+
+def _visible(m: re.Match[str]) -> str:
+    c = m.group(0)
+    if c == "\n":
+        return " "
+    if c == "\t":
+        return " "
+    return f"\\x{ord(c):02x}"
+
+
+def safe(text: str, one_line: bool = True) -> str:
+    """Text from a plan made safe for a terminal: control characters shown, not obeyed."""
+    return (_CONTROL_LINE if one_line else _CONTROL).sub(_visible, text)
+
+
+def clip(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def use_colour(stream: IO[str]) -> bool:
+    """Colour only on a real terminal, and never when NO_COLOR is set (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def width(stream: IO[str]) -> int:
+    """The terminal's width, or 80 when piped."""
+    try:
+        if stream.isatty():
+            return max(shutil.get_terminal_size((80, 24)).columns, 40)
+    except (AttributeError, ValueError):
+        pass
+    return 80
+
+
+class Out:
+    """Lines to stdout: each line a list of (text, style) pieces; styles only when colour is on."""
+
+    def __init__(self, stream: IO[str] | None = None, colour: bool | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.colour = use_colour(self.stream) if colour is None else colour
+        self.width = width(self.stream)
+        self._console: Any = None
+
+    def line(self, *pieces: str | tuple[str, str]) -> None:
+        if not self.colour:
+            self.stream.write("".join(p if isinstance(p, str) else p[0] for p in pieces) + "\n")
+            return
+        from rich.text import Text
+
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(
+                file=self.stream, highlight=False, markup=False, emoji=False, soft_wrap=True
+            )
+        text = Text()
+        for p in pieces:
+            if isinstance(p, str):
+                text.append(p)
+            else:
+                text.append(p[0], style=p[1] or None)
+        self._console.print(text)
+
+
+def err(message: str) -> None:
+    """One plain line on stderr."""
+    sys.stderr.write(f"cap: {message}\n")
