@@ -1,0 +1,98 @@
+"""Modal questions: confirm, choose, pick a programme; and the message shown for a bad file."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..problems import Problem
+
+
+class ChoiceScreen(ModalScreen[str]):
+    """A question with a few answers, each a button with its own key; escape cancels."""
+
+    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel")]
+
+    def __init__(self, question: Text | str, choices: list[tuple[str, str, str]]) -> None:
+        """`choices`: (value, button text, key) in the order shown."""
+        super().__init__(classes="dialog-screen")
+        self.question = Text(question) if isinstance(question, str) else question
+        self.choices = choices
+        for value, _, key in choices:
+            self._bindings.bind(key, f"choose('{value}')", show=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                for i, (value, text, key) in enumerate(self.choices):
+                    yield Button(f"{text} ({key})", id=f"choice-{value}",
+                                 variant="primary" if i == 0 else "default")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id:
+            self.dismiss(event.button.id.removeprefix("choice-"))
+
+    def action_choose(self, value: str) -> None:
+        self.dismiss(value)
+
+
+class PickScreen(ModalScreen[int | None]):
+    """Pick one of a list (for example the programme to move an action to)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, items: list[Text]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.items = title, items
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-tall"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-question")
+            yield OptionList(*[Option(t) for t in self.items], id="pick-list")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ProblemScreen(Screen[None]):
+    """A file that cannot be opened: which file, where, and what is wrong. Never a traceback."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__()
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        p = self.problem
+        text = Text()
+        text.append("This plan cannot be opened\n\n", style="bold")
+        text.append("File:    ")
+        text.append(p.path + "\n", style="bold")
+        if p.line:
+            text.append(f"Where:   line {p.line}, column {p.col}\n")
+        text.append("Problem: ")
+        text.append(p.message + "\n\n")
+        text.append("Fix the file in a text editor (or `git checkout` it), then open it again.",
+                    style="dim")
+        with Vertical(classes="problem-box"):
+            yield Static(text, id="problem-text")
+        yield Footer()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()

@@ -1,0 +1,535 @@
+"""The editor screen: tree, form, summary and problems over one open Document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static, Tree
+
+from ..document import Document, EditError
+from ..edits import parse_value
+from ..plan import Node
+from ..problems import Problem, Severity
+from ..summary import summarise
+from ..terminal import safe
+from ..validate import Checker
+from .dialogs import ChoiceScreen, PickScreen
+from .form import FieldEdited, NodeForm
+from .panes import ProblemsPane, SummaryPane, summary_strip, summary_text
+from .tree import PlanTree
+
+NARROW = 110  # below this many columns the summary folds into one line
+_KIND_WORD = {"theme": "theme", "programme": "programme", "action": "action"}
+
+
+class EditorScreen(Screen[None]):
+    """Edits one plan. Every change goes through the Document, so saves stay minimal."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="save", tooltip="Save (F2 also saves)"),
+        Binding("f2", "save", "Save", show=False),
+        Binding("ctrl+z", "undo", "Undo", priority=True, id="undo"),
+        Binding("ctrl+y", "redo", "Redo", priority=True, id="redo", show=False),
+        Binding("ctrl+f", "filter", "Filter", show=False),
+        Binding("escape", "to_tree", "Tree", show=False),
+        Binding("f1", "app.help", "Help", show=False),
+    ]
+
+    def __init__(self, doc: Document) -> None:
+        super().__init__()
+        self.doc = doc
+        self.plan = doc.plan
+        self.checker = Checker(self.plan)
+        self.node_problems: dict[int, list[Problem]] = {}
+        self.id_problems: list[Problem] = []
+        self.plan_problems: list[Problem] = []
+        self.current: Node | None = None
+        self.filter_text = ""
+        self._filter_fn: Callable[[Node], bool] | None = None
+        self._refresh_timer: Timer | None = None
+        self._filter_timer: Timer | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="plan-header")
+        with Horizontal(id="body"):
+            yield PlanTree(self.plan, id="tree")
+            yield NodeForm(self.plan, id="form")
+            with Vertical(id="side"):
+                yield SummaryPane(id="summary")
+                yield Static(Text("Problems", style="bold"), id="problems-title")
+                yield ProblemsPane(id="problems")
+        yield Static(id="strip")
+        yield Input(id="filter", placeholder="filter: words, status:KEY, lead:TEXT, overdue, "
+                    "due:DAYS  (escape clears)")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.check_all()
+        tree = self.query_one(PlanTree)
+        tree.rebuild()
+        tree.focus()
+        first = next(self.plan.actions(), None) or next(self.plan.nodes(), None)
+        if first is not None:
+            self.call_after_refresh(tree.select, first)
+        self.refresh_header()
+        self.refresh_side()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    # -- checks ------------------------------------------------------------------------------
+    def check_all(self) -> None:
+        self.checker = Checker(self.plan)
+        self.plan_problems = self.checker.check_plan()
+        self.node_problems = {}
+        for node in self.plan.nodes():
+            found = self.checker.check_node(node)
+            if found:
+                self.node_problems[id(node)] = found
+        self.id_problems = self.checker.check_ids()
+
+    def problems_of(self, node: Node) -> list[Problem]:
+        mine = list(self.node_problems.get(id(node), []))
+        mine += [p for p in self.id_problems if p.node_id == node.id and node.kind != "plan"]
+        if node.kind == "plan":
+            mine += self.plan_problems
+        return mine
+
+    def all_problems(self) -> list[tuple[Node | None, Problem]]:
+        out: list[tuple[Node | None, Problem]] = [(self.plan.root, p) for p in self.plan_problems]
+        dup = {p.node_id: p for p in self.id_problems}
+        for node in self.plan.nodes():
+            out.extend((node, p) for p in self.node_problems.get(id(node), []))
+            if node.id in dup and dup[node.id] is not None:
+                out.append((node, dup.pop(node.id)))
+        return out
+
+    def counts(self) -> tuple[int, int]:
+        errors = warnings = 0
+        for _, p in self.all_problems():
+            if p.severity is Severity.ERROR:
+                errors += 1
+            else:
+                warnings += 1
+        return errors, warnings
+
+    # -- drawing -----------------------------------------------------------------------------
+    def refresh_header(self) -> None:
+        plan = self.plan
+        text = Text()
+        if self.doc.modified:
+            text.append("● modified ", style="bold yellow")
+        text.append(safe(plan.title) or "(no title)", style="bold")
+        text.append(f" · as of {plan.as_of.isoformat()}" if plan.as_of else " · no as-of date")
+        point = plan.meta.get("reporting_point")
+        if isinstance(point, str) and point:
+            text.append(" · " + safe(point))
+        text.append(" · ")
+        text.append(safe(plan.council) or "(no council)")
+        self.query_one("#plan-header", Static).update(text)
+
+    def refresh_side(self) -> None:
+        """Recount the summary and re-list problems (debounced: not on every keystroke)."""
+        self._refresh_timer = None
+        actions = None
+        total = None
+        if self._filter_fn is not None:
+            fn = self._filter_fn
+            actions = [a for a in self.plan.actions() if fn(a)]
+            total = sum(1 for _ in self.plan.actions())
+        s = summarise(self.plan, actions=actions)
+        counts = self.counts()
+        self.query_one(SummaryPane).update(summary_text(s, counts, total))
+        self.query_one("#strip", Static).update(summary_strip(s, counts, total))
+        self.query_one(ProblemsPane).show(self.all_problems())
+        title = Text("Problems", style="bold")
+        title.append(f" ({counts[0]} errors, {counts[1]} warnings) · p", style="dim")
+        self.query_one("#problems-title", Static).update(title)
+
+    def schedule_side(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+        self._refresh_timer = self.set_timer(0.25, self.refresh_side)
+
+    def show_node(self, node: Node | None) -> None:
+        self.current = node
+        self.query_one(NodeForm).show(node, self.problems_of(node) if node else [])
+
+    # -- tree --------------------------------------------------------------------------------
+    @on(Tree.NodeHighlighted, "#tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
+        node = event.node.data
+        if node is not None and node is not self.current:
+            self.show_node(node)
+
+    @on(Tree.NodeSelected, "#tree")
+    def _selected(self, event: Tree.NodeSelected[Node]) -> None:
+        node = event.node.data
+        if node is not None and node.kind == "action":
+            self.query_one(NodeForm).focus_field("status")
+
+    # -- editing -----------------------------------------------------------------------------
+    @on(FieldEdited)
+    def _field_edited(self, event: FieldEdited) -> None:
+        node, key = event.node, event.key
+        try:
+            value: Any = parse_value(self.plan, node, key, event.text)
+        except ValueError:
+            value = event.text  # kept as typed; validation says what is wrong with it
+        try:
+            self.doc.set_field(node, key, value, merge=True)
+        except EditError as exc:
+            self.notify(str(exc), title="Not changed", severity="error", markup=False)
+            return
+        self.after_edit(node, key)
+
+    def after_edit(self, node: Node, key: str) -> None:
+        found = self.checker.check_node(node)
+        if found:
+            self.node_problems[id(node)] = found
+        else:
+            self.node_problems.pop(id(node), None)
+        if key == "id":
+            self.id_problems = self.checker.check_ids()
+        if node.kind == "plan":
+            self.check_all()
+            self.refresh_header()
+        if node is self.current:
+            self.query_one(NodeForm).show_problems(self.problems_of(node))
+        self.query_one(PlanTree).refresh_label(node)
+        self.refresh_header()
+        self.schedule_side()
+
+    def action_undo(self) -> None:
+        self._undo_redo(self.doc.undo)
+
+    def action_redo(self) -> None:
+        self._undo_redo(self.doc.redo)
+
+    def _undo_redo(self, step: Callable[[], Node | None]) -> None:
+        can = self.doc.can_undo if step == self.doc.undo else self.doc.can_redo
+        if not can:
+            self.notify("Nothing to undo" if step == self.doc.undo else "Nothing to redo",
+                        markup=False)
+            return
+        node = step()
+        if node is None:  # a restructure: the tree changes shape
+            keep = self.current
+            self.check_all()
+            self.query_one(PlanTree).rebuild(keep=keep if self._alive(keep) else None,
+                                             filter_fn=self._filter_fn)
+            self.show_node(keep if self._alive(keep) else None)
+            self.refresh_header()
+            self.schedule_side()
+            return
+        tree = self.query_one(PlanTree)
+        tree.select(node)
+        self.show_node(node)
+        self.query_one(NodeForm).refresh_values()
+        self.after_edit(node, "id")
+
+    def _alive(self, node: Node | None) -> bool:
+        return node is not None and any(n is node for n in self.plan.nodes())
+
+    def _restructured(self, select: Node | None, field: str = "") -> None:
+        self.check_all()
+        tree = self.query_one(PlanTree)
+        tree.rebuild(keep=select, filter_fn=self._filter_fn)
+        self.show_node(select)
+        self.refresh_header()
+        self.schedule_side()
+        if field:
+            self.query_one(NodeForm).focus_field(field)
+        else:
+            tree.focus()
+
+    def action_add(self, kind: str = "") -> None:
+        sel = self.current
+        try:
+            if kind == "theme" or sel is None or sel.kind == "plan":
+                node = self.doc.add(self.plan.root, after=sel if sel and sel.kind == "theme"
+                                    else None)
+            elif kind == "programme" or sel.kind == "theme":
+                theme = sel if sel.kind == "theme" else sel.theme
+                assert theme is not None
+                after = sel if sel.kind == "programme" else (
+                    sel.programme if sel.kind == "action" else None)
+                node = self.doc.add(theme, after=after)
+            elif sel.kind == "programme":
+                node = self.doc.add(sel)
+            else:
+                assert sel.parent is not None
+                node = self.doc.add(sel.parent, after=sel)
+        except EditError as exc:
+            self.notify(str(exc), title="Cannot add", severity="error", markup=False)
+            return
+        self._restructured(node, "title")
+        self.notify(f"Added {node.kind} {node.id}: give it a title", markup=False)
+
+    def action_duplicate(self) -> None:
+        sel = self.current
+        if sel is None or sel.kind == "plan":
+            return
+        try:
+            node = self.doc.duplicate(sel)
+        except EditError as exc:
+            self.notify(str(exc), title="Cannot duplicate", severity="error", markup=False)
+            return
+        self._restructured(node)
+        self.notify(f"Duplicated {sel.id} as {node.id}", markup=False)
+
+    def action_delete(self) -> None:
+        sel = self.current
+        if sel is None or sel.kind == "plan":
+            return
+        count = sum(1 for n in sel.walk() if n.kind == "action" and n is not sel)
+        question = Text(f"Delete {_KIND_WORD[sel.kind]} ")
+        question.append(safe(sel.id), style="bold")
+        question.append(f" “{safe(sel.title)}”")
+        if count:
+            question.append(f" and the {count} actions under it")
+        question.append("?\nUndo (ctrl+z) brings it back until you quit.")
+
+        def done(answer: str | None) -> None:
+            if answer != "delete":
+                return
+            parent = sel.parent
+            siblings = parent.children if parent else []
+            i = siblings.index(sel) if sel in siblings else 0
+            self.doc.delete(sel)
+            nxt = siblings[min(i, len(siblings) - 1)] if siblings else parent
+            self._restructured(nxt if nxt is not None and nxt.kind != "plan" else None)
+            self.notify(f"Deleted {sel.id}", markup=False)
+
+        self.app.push_screen(ChoiceScreen(question, [("delete", "Delete", "d"),
+                                                     ("cancel", "Cancel", "c")]), done)
+
+    def action_move(self, step: int) -> None:
+        sel = self.current
+        if sel is None or sel.kind == "plan":
+            return
+        if self.doc.move(sel, step):
+            self._restructured(sel)
+
+    def action_move_to(self) -> None:
+        sel = self.current
+        if sel is None or sel.kind not in ("action", "programme"):
+            self.notify("Select an action (or a programme) to move", markup=False)
+            return
+        if sel.kind == "action":
+            targets = [p for p in self.plan.programmes() if p is not sel.parent]
+        else:
+            targets = [t for t in self.plan.themes if t is not sel.parent]
+        items = []
+        for t in targets:
+            label = Text(safe(t.id) + "  ", style="bold")
+            label.append(safe(t.title))
+            if t.kind == "programme" and t.theme is not None:
+                label.append(f"  ({safe(t.theme.title)})", style="dim")
+            items.append(label)
+
+        def done(index: int | None) -> None:
+            if index is None:
+                return
+            try:
+                self.doc.move_to(sel, targets[index])
+            except EditError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self._restructured(sel)
+            self.notify(f"Moved {sel.id} to {targets[index].title}", markup=False)
+
+        what = "programme" if sel.kind == "action" else "theme"
+        self.app.push_screen(PickScreen(f"Move {sel.id} to which {what}?", items), done)
+
+    # -- saving ------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.doc.changed_on_disk():
+            question = Text(f"{self.doc.path} has changed on disk since you opened it.\n"
+                            "Overwrite it with your version, or reload it (dropping your "
+                            "changes)?")
+
+            def done(answer: str | None) -> None:
+                if answer == "overwrite":
+                    self.save_now()
+                elif answer == "reload":
+                    self.app.reload_plan(self.doc.path)  # type: ignore[attr-defined]
+
+            self.app.push_screen(ChoiceScreen(question, [
+                ("cancel", "Cancel", "c"), ("overwrite", "Overwrite", "o"),
+                ("reload", "Reload", "r")]), done)
+            return
+        self.save_now()
+
+    def save_now(self) -> bool:
+        try:
+            self.doc.save()
+        except OSError as exc:
+            self.notify(f"Cannot save {self.doc.path}: {exc.strerror or exc}",
+                        severity="error", markup=False)
+            return False
+        errors, _ = self.counts()
+        note = f" ({errors} errors remain: p lists them)" if errors else ""
+        self.notify(f"Saved {Path(self.doc.path).name}{note}", markup=False)
+        self.refresh_header()
+        return True
+
+    # -- finding -----------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        bar = self.query_one("#filter", Input)
+        self.add_class("-filtering")
+        bar.focus()
+
+    def action_overdue(self) -> None:
+        words = self.filter_text.split()
+        words = [w for w in words if w != "overdue"] if "overdue" in words else words + [
+            "overdue"]
+        self.query_one("#filter", Input).value = " ".join(words)
+        self.add_class("-filtering") if words else self.remove_class("-filtering")
+
+    def filter_status(self, key: str) -> None:
+        words = [w for w in self.filter_text.split() if not w.startswith("status:")]
+        self.query_one("#filter", Input).value = " ".join([*words, f"status:{key}"])
+        self.add_class("-filtering")
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.15, self.apply_filter)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(PlanTree).focus()
+
+    def apply_filter(self) -> None:
+        self._filter_timer = None
+        self._filter_fn = make_filter(self.plan, self.filter_text)
+        keep = self.current
+        tree = self.query_one(PlanTree)
+        tree.rebuild(keep=keep, filter_fn=self._filter_fn)
+        if keep is None or tree.tree_node(keep) is None:
+            first = next((a for a in self.plan.actions()
+                          if self._filter_fn is None or self._filter_fn(a)), None)
+            if first is not None:
+                tree.select(first)
+        self.refresh_side()
+
+    def action_to_tree(self) -> None:
+        bar = self.query_one("#filter", Input)
+        if bar.has_focus:
+            bar.value = ""
+            self.remove_class("-filtering")
+        self.remove_class("-show-side")
+        self.query_one(PlanTree).focus()
+
+    def action_problems(self) -> None:
+        self.add_class("-show-side")
+        self.query_one(ProblemsPane).focus()
+
+    def action_summary(self) -> None:
+        self.toggle_class("-show-side")
+        if not self.has_class("-show-side"):
+            self.query_one(PlanTree).focus()
+
+    @on(OptionList.OptionSelected, "#problems")
+    def _problem_chosen(self, event: OptionList.OptionSelected) -> None:
+        entries = self.query_one(ProblemsPane).entries
+        if not 0 <= event.option_index < len(entries):
+            return
+        node, problem = entries[event.option_index]
+        self.jump(node, problem.field)
+
+    def jump(self, node: Node | None, field: str) -> None:
+        """Go to a node and put the cursor in one of its fields."""
+        if node is None:
+            return
+        self.remove_class("-show-side")
+        tree = self.query_one(PlanTree)
+        if tree.tree_node(node) is None and node.kind != "plan":
+            self.query_one("#filter", Input).value = ""
+            self.filter_text = ""
+            self.apply_filter()
+        if node.kind == "plan":
+            self.show_node(node)
+        else:
+            tree.select(node)
+            self.show_node(node)
+        form = self.query_one(NodeForm)
+        if not (field and form.focus_field(field)):
+            form.focus_field("title")
+
+
+def make_filter(plan: Any, text: str) -> Callable[[Node], bool] | None:
+    """Filter words: free words match id, title, lead and progress; status:, lead:, overdue,
+    due:DAYS narrow to actions."""
+    words = text.split()
+    if not words:
+        return None
+    statuses: list[str] = []
+    leads: list[str] = []
+    free: list[str] = []
+    overdue = False
+    due_days: int | None = None
+    for w in words:
+        low = w.lower()
+        if low.startswith("status:"):
+            statuses.append(low[7:])
+        elif low.startswith("lead:"):
+            leads.append(low[5:])
+        elif low == "overdue":
+            overdue = True
+        elif low.startswith("due:") and low[4:].isdigit():
+            due_days = int(low[4:])
+        else:
+            free.append(low)
+    vocab = plan.statuses
+    wanted = set()
+    for s in statuses:
+        for k, st in vocab.items():
+            if k.lower() == s or st.label.lower().startswith(s):
+                wanted.add(k)
+        if not wanted:
+            wanted.add(s)
+    today = plan.as_of
+    only_actions = bool(statuses or leads or overdue or due_days is not None)
+
+    def keep(node: Node) -> bool:
+        if node.kind != "action":
+            if only_actions:
+                return False
+            hay = f"{node.id} {node.title}".lower()
+            return all(f in hay for f in free)
+        if statuses and node.text("status") not in wanted:
+            return False
+        lead = node.text("lead").lower()
+        if leads and not all(lt in lead for lt in leads):
+            return False
+        if overdue and not plan.is_overdue(node):
+            return False
+        if due_days is not None:
+            due = plan.due(node)
+            if (today is None or due is None or due.end is None or plan.is_finished(node)
+                    or not today <= due.end <= today + timedelta(days=due_days)):
+                return False
+        if free:
+            hay = " ".join((node.id, node.title, lead, node.text("progress"))).lower()
+            return all(f in hay for f in free)
+        return True
+
+    return keep

@@ -1,0 +1,187 @@
+"""The form for the selected node: every field, built in and custom, edited in place."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from ..edits import fields_of
+from ..plan import Node, Plan
+from ..problems import Problem, Severity
+from ..terminal import safe
+from ..vocab import FieldSpec
+from .labels import status_text
+
+_HINTS = {
+    "due": '2025-03, 2025-03-31 or "ongoing"',
+    "date": "YYYY-MM-DD",
+    "number": "a number",
+}
+_KIND_TITLE = {"plan": "Plan", "theme": "Theme", "programme": "Programme", "action": "Action"}
+
+
+class FieldEdited(Message):
+    """The officer changed a field's text in the form."""
+
+    def __init__(self, node: Node, key: str, text: str) -> None:
+        super().__init__()
+        self.node, self.key, self.text = node, key, text
+
+
+class FieldRow(Vertical):
+    """A field's label, its editor and the problem with it, if any."""
+
+    def __init__(self, spec: FieldSpec, editor: Widget) -> None:
+        super().__init__(classes="field-row")
+        self.spec, self.editor = spec, editor
+        self.error = Static("", classes="field-error")
+
+    def compose(self) -> ComposeResult:
+        mark = " *" if self.spec.required else ""
+        yield Label(Text(safe(self.spec.label) + mark), classes="field-label")
+        yield self.editor
+        yield self.error
+
+
+class NodeForm(VerticalScroll):
+    """Edits one node. Values are pushed to the screen as FieldEdited; problems come back."""
+
+    def __init__(self, plan: Plan, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.plan = plan
+        self.node: Node | None = None
+        self._layout: tuple[str, ...] = ()
+        self._editors: dict[str, Widget] = {}
+        self._rows: dict[str, FieldRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="form-title")
+
+    def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
+        """Show a node's fields, reusing the widgets when its fields are the same as before."""
+        self.node = node
+        title = self.query_one("#form-title", Static)
+        if node is None:
+            title.update(Text("Nothing selected"))
+            self._clear()
+            return
+        heading = Text(_KIND_TITLE[node.kind] + " ", style="bold")
+        heading.append(safe(node.id), style="bold")
+        title.update(heading)
+        specs = self._specs(node)
+        layout = (node.kind, *(s.key + ":" + s.type for s in specs))
+        if layout != self._layout:
+            self._clear()
+            rows = [FieldRow(spec, self._editor(spec, node.text(spec.key))) for spec in specs]
+            self._rows = {row.spec.key: row for row in rows}
+            self._editors = {row.spec.key: row.editor for row in rows}
+            self.mount_all(rows)
+            self._layout = layout
+        else:
+            self.refresh_values()
+        self.show_problems(problems or [])
+
+    def _clear(self) -> None:
+        for row in self.query(FieldRow):
+            row.remove()
+        self._editors = {}
+        self._rows = {}
+        self._layout = ()
+
+    def _specs(self, node: Node) -> list[FieldSpec]:
+        specs = fields_of(self.plan, node)
+        known = {s.key for s in specs}
+        for key, value in node.data.items():
+            if key not in known and isinstance(value, str | int | float) and not isinstance(
+                value, bool
+            ):
+                specs.append(FieldSpec(key, f"{key} (not declared)", "line", custom=True))
+        return specs
+
+    def _editor(self, spec: FieldSpec, text: str) -> Widget:
+        wid = f"f-{spec.key}"
+        if spec.type == "text":
+            return TextArea(text, id=wid, soft_wrap=True, tab_behavior="focus",
+                            classes="field-text", compact=True)
+        if spec.type in ("status", "choice"):
+            options = (self._status_options(text) if spec.type == "status"
+                       else [(Text(safe(c)), c) for c in spec.choices])
+            if text and text not in {v for _, v in options}:
+                options.append((Text(f"{safe(text)} (not a choice)", style="bold red"), text))
+            return Select(options, id=wid, allow_blank=True, value=text or Select.NULL,
+                          prompt="(none)", compact=True)
+        return Input(text, id=wid, placeholder=_HINTS.get(spec.type, ""), classes="field-line",
+                     compact=True)
+
+    def _status_options(self, current: str) -> list[tuple[Text, str]]:
+        options = [(status_text(s), k) for k, s in self.plan.statuses.items()]
+        if current and current not in self.plan.statuses:
+            options.append((status_text(None, current), current))
+        return options
+
+    def refresh_values(self) -> None:
+        """Put the node's current values into the editors without echoing them back."""
+        node = self.node
+        if node is None:
+            return
+        for key, editor in self._editors.items():
+            text = node.text(key)
+            with editor.prevent(Input.Changed, TextArea.Changed, Select.Changed):
+                if isinstance(editor, TextArea):
+                    if editor.text != text:
+                        editor.load_text(text)
+                elif isinstance(editor, Select):
+                    if key == "status":
+                        editor.set_options(self._status_options(text))
+                    options = {v for _, v in editor._options}  # noqa: SLF001
+                    editor.value = text if text in options else Select.NULL
+                elif isinstance(editor, Input) and editor.value != text:
+                    editor.value = text
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        by_field: dict[str, list[Problem]] = {}
+        for p in problems:
+            by_field.setdefault(p.field, []).append(p)
+        for key, row in self._rows.items():
+            mine = by_field.get(key, [])
+            err = row.error
+            if mine:
+                worst = min(mine, key=lambda p: p.severity is not Severity.ERROR)
+                word = "Error" if worst.severity is Severity.ERROR else "Warning"
+                err.update(Text(f"{word}: {safe(worst.message)}"))
+            else:
+                err.update("")
+            err.set_class(bool(mine), "-shown")
+            row.set_class(any(p.severity is Severity.ERROR for p in mine), "-invalid")
+            row.set_class(bool(mine) and all(p.severity is Severity.WARNING for p in mine),
+                          "-warning")
+
+    def focus_field(self, key: str) -> bool:
+        editor = self._editors.get(key)
+        if editor is None:
+            return False
+        editor.focus()
+        self.scroll_to_widget(editor)
+        return True
+
+    def _edited(self, widget: Widget, text: str) -> None:
+        if self.node is None or not widget.id or not widget.id.startswith("f-"):
+            return
+        self.post_message(FieldEdited(self.node, widget.id[2:], text))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._edited(event.input, event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._edited(event.text_area, event.text_area.text)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        value = event.value
+        self._edited(event.select, "" if value is Select.NULL else str(value))

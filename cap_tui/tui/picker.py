@@ -1,0 +1,106 @@
+"""The picker: the plans in a folder (and recently opened ones), each with a one-line status."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..plan import load_plan
+from ..problems import PlanError, Problem
+from ..recent import recent
+from ..summary import summarise
+from ..terminal import safe
+
+
+@dataclass
+class PlanEntry:
+    """What the picker shows of one file."""
+
+    path: str
+    title: Text
+    line: Text
+    problem: Problem | None = None
+
+
+def describe(path: str) -> PlanEntry:
+    try:
+        plan = load_plan(path)
+    except PlanError as exc:
+        p = exc.problem
+        where = f"line {p.line}: " if p.line else ""
+        return PlanEntry(path, Text(Path(path).name, style="bold"),
+                         Text(f"cannot be read: {where}{p.message}", style="red"), p)
+    t = summarise(plan).overall
+    title = Text(safe(plan.title) or Path(path).name, style="bold")
+    if plan.period:
+        title.append(f"  {safe(plan.period)}", style="")
+    line = Text(f"{safe(plan.council)} · {t.total} actions · {t.finished} finished "
+                f"({t.percent(t.finished):.0f}%) · ")
+    line.append(f"{len(t.overdue)} overdue", style="bold red" if t.overdue else "")
+    line.append(f" · {len(t.due_soon)} due soon")
+    return PlanEntry(path, title, line)
+
+
+class PickerScreen(Screen[None]):
+    """Choose a plan to open."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark,f1", "app.help", "Help"),
+    ]
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.folder = folder
+        self.entries: list[PlanEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"cap · plans in {self.folder}", style="bold"), id="picker-title")
+        yield OptionList(id="picker-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        folder = Path(self.folder)
+        paths = [str(p) for p in sorted(folder.glob("*.toml")) if p.is_file()]
+        here = {os.path.realpath(p) for p in paths}
+        others = [p for p in recent() if os.path.realpath(p) not in here]
+        self.entries = [describe(p) for p in paths + others]
+        options: list[Option | None] = []
+        for i, e in enumerate(self.entries):
+            if i == len(paths) and others:
+                options.append(None)
+            body = Text.assemble(e.title, "\n  ", e.line, "\n  ", Text(e.path, style="dim"))
+            if i >= len(paths):
+                body.append("  (recent)", style="dim")
+            options.append(Option(body, id=str(i)))
+        lst = self.query_one(OptionList)
+        lst.clear_options()
+        if options:
+            lst.add_options(options)
+            lst.highlighted = 0
+        else:
+            lst.add_option(Option(Text(f"No *.toml plans in {self.folder}"), disabled=True))
+        lst.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.app.open_plan(self.entries[int(event.option.id)].path)  # type: ignore[attr-defined]
+
+    def action_open(self) -> None:
+        lst = self.query_one(OptionList)
+        if lst.highlighted is not None:
+            option = lst.get_option_at_index(lst.highlighted)
+            if option.id is not None:
+                self.app.open_plan(self.entries[int(option.id)].path)  # type: ignore[attr-defined]

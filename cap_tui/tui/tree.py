@@ -1,0 +1,146 @@
+"""The plan's tree: themes > programmes > actions, each tree node holding its plan node."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.binding import Binding
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ..plan import Node, Plan
+from .labels import node_label
+
+EAGER_LIMIT = 400  # plans with more actions than this open with programmes folded
+
+
+class PlanTree(Tree[Node]):
+    """Typed tree of a plan. Programmes fill in their actions when first expanded."""
+
+    BINDINGS = [
+        Binding("a", "screen.add", "Add", tooltip="Add an action (a programme on a theme)"),
+        Binding("c", "screen.duplicate", "Copy", show=False),
+        Binding("x,delete", "screen.delete", "Delete", tooltip="Delete (asks first)"),
+        Binding("m", "screen.move_to", "Move", show=False),
+        Binding("left_square_bracket", "screen.move(-1)", "Up", show=False),
+        Binding("right_square_bracket", "screen.move(1)", "Down", show=False),
+        Binding("slash", "screen.filter", "Filter"),
+        Binding("o", "screen.overdue", "Overdue", show=False),
+        Binding("p", "screen.problems", "Problems"),
+        Binding("s", "screen.summary", "Summary", show=False),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("right", "expand_node", "Expand", show=False),
+        Binding("left", "collapse_node", "Collapse", show=False),
+    ]
+
+    def __init__(self, plan: Plan, **kwargs: object) -> None:
+        super().__init__("plan", **kwargs)  # type: ignore[arg-type]
+        self.plan = plan
+        self.show_root = False
+        self.guide_depth = 2
+        self._tree_nodes: dict[int, TreeNode[Node]] = {}
+        self._filter: Callable[[Node], bool] | None = None
+
+    # -- building ----------------------------------------------------------------------------
+    def rebuild(self, keep: Node | None = None, filter_fn: Callable[[Node], bool] | None = None,
+                ) -> None:
+        """Fill the tree from the plan, keeping expansion and selection where they still apply."""
+        self._filter = filter_fn
+        expanded = {id(n.data) for n in self._nodes_expanded()}
+        first_build = not self._tree_nodes
+        self.clear()
+        self._tree_nodes.clear()
+        statuses = self.plan.statuses
+        eager = first_build and sum(1 for _ in self.plan.actions()) <= EAGER_LIMIT
+        for theme in self.plan.themes:
+            shown = [p for p in theme.children if self._shows(p)]
+            if filter_fn and not shown and not self._matches(theme):
+                continue
+            tnode = self.root.add(node_label(self.plan, theme, statuses), theme, expand=True)
+            self._tree_nodes[id(theme)] = tnode
+            for programme in shown if filter_fn else theme.children:
+                open_it = (eager or filter_fn is not None or id(programme.data) in expanded)
+                pnode = tnode.add(node_label(self.plan, programme, statuses), programme,
+                                  expand=open_it, allow_expand=bool(programme.children))
+                self._tree_nodes[id(programme)] = pnode
+                if open_it:
+                    self._fill(pnode)
+            if not first_build and id(theme.data) not in expanded and not filter_fn:
+                tnode.collapse()
+        self.root.expand()
+        if keep is not None:
+            self.select(keep)
+
+    def _matches(self, node: Node) -> bool:
+        return self._filter is None or self._filter(node)
+
+    def _shows(self, programme: Node) -> bool:
+        if self._filter is None:
+            return True
+        return self._matches(programme) or any(self._matches(a) for a in programme.children)
+
+    def _fill(self, pnode: TreeNode[Node]) -> None:
+        programme = pnode.data
+        if programme is None or pnode.children:
+            return
+        statuses = self.plan.statuses
+        for action in programme.children:
+            if self._filter is not None and not self._matches(action):
+                continue
+            self._tree_nodes[id(action)] = pnode.add_leaf(
+                node_label(self.plan, action, statuses), action
+            )
+
+    def _nodes_expanded(self) -> list[Node]:
+        out = []
+        stack = list(self.root.children)
+        while stack:
+            t = stack.pop()
+            if t.is_expanded and t.data is not None:
+                out.append(t.data)
+            stack.extend(t.children)
+        return out
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
+        node = event.node.data
+        if node is not None and node.kind == "programme":
+            self._fill(event.node)
+
+    # -- finding and refreshing --------------------------------------------------------------
+    def tree_node(self, node: Node) -> TreeNode[Node] | None:
+        return self._tree_nodes.get(id(node))
+
+    def select(self, node: Node) -> None:
+        """Move the cursor to a plan node, opening its programme if need be."""
+        chain = []
+        n: Node | None = node
+        while n is not None and n.kind != "plan":
+            chain.append(n)
+            n = n.parent
+        for ancestor in reversed(chain[1:]):
+            t = self.tree_node(ancestor)
+            if t is not None:
+                t.expand()
+                if ancestor.kind == "programme":
+                    self._fill(t)
+        target = self.tree_node(node)
+        if target is not None:
+            self.move_cursor(target)
+
+    def refresh_label(self, node: Node) -> None:
+        t = self.tree_node(node)
+        if t is not None:
+            t.set_label(node_label(self.plan, node, self.plan.statuses))
+
+    def action_expand_node(self) -> None:
+        if self.cursor_node is not None:
+            self.cursor_node.expand()
+
+    def action_collapse_node(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded and node.children:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
