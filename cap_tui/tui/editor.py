@@ -82,7 +82,7 @@ class EditorScreen(Screen[None]):
         tree.focus()
         first = next(self.plan.actions(), None) or next(self.plan.nodes(), None)
         if first is not None:
-            self.call_after_refresh(tree.select, first)
+            tree.select(first)
         self.refresh_header()
         self.refresh_side()
 
@@ -171,6 +171,8 @@ class EditorScreen(Screen[None]):
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         node = event.node.data
+        if not self.query_one(PlanTree).wanted(node):
+            return
         if node is not None and node is not self.current:
             self.show_node(node)
 
@@ -246,12 +248,12 @@ class EditorScreen(Screen[None]):
     def _restructured(self, select: Node | None, field: str = "") -> None:
         self.check_all()
         tree = self.query_one(PlanTree)
-        tree.rebuild(keep=select, filter_fn=self._filter_fn)
         self.show_node(select)
+        tree.rebuild(keep=select, filter_fn=self._filter_fn)
         self.refresh_header()
         self.schedule_side()
         if field:
-            self.query_one(NodeForm).focus_field(field)
+            self.call_after_refresh(self.query_one(NodeForm).focus_field, field)
         else:
             tree.focus()
 
@@ -424,6 +426,7 @@ class EditorScreen(Screen[None]):
         tree = self.query_one(PlanTree)
         tree.rebuild(keep=keep, filter_fn=self._filter_fn)
         if keep is None or tree.tree_node(keep) is None:
+            tree.pending = None
             first = next((a for a in self.plan.actions()
                           if self._filter_fn is None or self._filter_fn(a)), None)
             if first is not None:

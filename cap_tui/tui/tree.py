@@ -40,6 +40,7 @@ class PlanTree(Tree[Node]):
         self.guide_depth = 2
         self._tree_nodes: dict[int, TreeNode[Node]] = {}
         self._filter: Callable[[Node], bool] | None = None
+        self.pending: Node | None = None  # the node the cursor is being put back on
 
     # -- building ----------------------------------------------------------------------------
     def rebuild(self, keep: Node | None = None, filter_fn: Callable[[Node], bool] | None = None,
@@ -68,6 +69,7 @@ class PlanTree(Tree[Node]):
             if not first_build and id(theme.data) not in expanded and not filter_fn:
                 tnode.collapse()
         self.root.expand()
+        self.pending = None
         if keep is not None:
             self.select(keep)
 
@@ -101,6 +103,12 @@ class PlanTree(Tree[Node]):
             stack.extend(t.children)
         return out
 
+    def wanted(self, node: Node | None) -> bool:
+        """Whether a highlight is one to follow: not a stray one while the tree is rebuilt."""
+        if self.pending is None:
+            return True
+        return node is self.pending
+
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         node = event.node.data
         if node is not None and node.kind == "programme":
@@ -110,8 +118,12 @@ class PlanTree(Tree[Node]):
     def tree_node(self, node: Node) -> TreeNode[Node] | None:
         return self._tree_nodes.get(id(node))
 
-    def select(self, node: Node) -> None:
-        """Move the cursor to a plan node, opening its programme if need be."""
+    def select(self, node: Node) -> bool:
+        """Move the cursor to a plan node, opening its programme if need be.
+
+        The move happens once the tree has laid out its lines; until then, highlights of other
+        nodes (the tree resets its cursor while it is rebuilt) are not followed.
+        """
         chain = []
         n: Node | None = node
         while n is not None and n.kind != "plan":
@@ -124,8 +136,16 @@ class PlanTree(Tree[Node]):
                 if ancestor.kind == "programme":
                     self._fill(t)
         target = self.tree_node(node)
-        if target is not None:
-            self.move_cursor(target)
+        if target is None:
+            return False
+        self.pending = node
+        self.call_after_refresh(self._settle, target)
+        return True
+
+    def _settle(self, target: TreeNode[Node]) -> None:
+        self.move_cursor(target)
+        if self.cursor_node is target and target.data is self.pending:
+            self.pending = None
 
     def refresh_label(self, node: Node) -> None:
         t = self.tree_node(node)
