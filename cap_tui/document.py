@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .layout import Block, Entry, scan
+from .layout import Block, Entry, rebase, scan
 from .plan import CHILD_KEY, Node, Plan
 from .problems import PlanError, Problem, Severity
 from .source import BOM, Source, decode, parse_toml, read_source
@@ -52,10 +52,11 @@ class Segment:
     """One table of the file as text: its header line, its body, and any comment above it."""
 
     text: str
-    block: Block = field(init=False)
+    block: Block = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        self.rescan()
+        if self.block is None:
+            self.rescan()
 
     def rescan(self) -> None:
         blocks = scan(self.text)
@@ -93,7 +94,7 @@ class Document:
         self.path = source.path
         self.newline = source.newline
         text = source.text
-        self.segments = [Segment(text[b.start : b.end]) for b in scan(text)]
+        self.segments = [Segment(text[b.start : b.end], rebase(b, b.start)) for b in scan(text)]
         if not self.segments[0].text:
             self.segments.pop(0)  # the file starts with a header
         self.plan = Plan(source.path, data, source)
@@ -196,8 +197,12 @@ class Document:
         return line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
 
     # -- fields ------------------------------------------------------------------------------
-    def set_field(self, node: Node, key: str, value: Any) -> bool:
-        """Set one field; returns False when it already had that value (nothing is written)."""
+    def set_field(self, node: Node, key: str, value: Any, merge: bool = False) -> bool:
+        """Set one field; returns False when it already had that value (nothing is written).
+
+        `merge`: fold this change into the previous one when that was the same field of the same
+        node (typing a word is one undo step, not one per key).
+        """
         seg = self.segment(node)
         had = key in node.data
         old = node.data.get(key)
@@ -229,7 +234,13 @@ class Document:
             seg.rescan()
             raise EditError(f"cap could not write {key} = {value!r} safely; the file is unchanged")
         node.data[key] = value
-        self._push(_FieldChange(seg, node, key, (before, had, old), (seg.text, True, value)))
+        last = self._undo[-1] if self._undo else None
+        if (merge and isinstance(last, _FieldChange) and last.node is node and last.key == key
+                and not self._redo):
+            last.after = (seg.text, True, value)
+            self.version += 1
+        else:
+            self._push(_FieldChange(seg, node, key, (before, had, old), (seg.text, True, value)))
         return True
 
     def _insert_key(self, seg: Segment, kind: str, key: str, value: Any) -> str:

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 _BARE_KEY = r"[A-Za-z0-9_-]+"
-_BASIC = r'"(?:[^"\\\n]|\\.)*"'
+_BASIC = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 _LITERAL = r"'[^'\n]*'"
 _KEY_PART = rf"(?:{_BARE_KEY}|{_BASIC}|{_LITERAL})"
 _DOTTED = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
@@ -24,8 +24,9 @@ _HEADER_RE = re.compile(rf"[ \t]*(\[\[?)[ \t]*({_DOTTED})[ \t]*\]\]?")
 _KEY_RE = re.compile(rf"[ \t]*({_DOTTED})[ \t]*=[ \t]*")
 _PART_RE = re.compile(_KEY_PART)
 
-_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\[\s\S]|"(?!""))*"""(?:"{0,2})')
-_ML_LITERAL_END = re.compile(r"(?:[^']|'(?!''))*'''(?:'{0,2})")
+# "unrolled" loops: a run of ordinary characters is one regex step, not one step a character
+_ML_BASIC_END = re.compile(r'[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""(?:"{0,2})')
+_ML_LITERAL_END = re.compile(r"[^']*(?:'(?!'')[^']*)*'''(?:'{0,2})")
 _SINGLE_BASIC = re.compile(_BASIC)
 _SINGLE_LITERAL = re.compile(_LITERAL)
 _SCALAR = re.compile(r"[^\s#,\]}]+(?:[ T][0-9:.+\-Z]+)?")
@@ -49,9 +50,31 @@ def unquote_key(part: str) -> str:
     return part
 
 
+_BARE_FULL = re.compile(_BARE_KEY)
+
+
 def split_dotted(dotted: str) -> tuple[str, ...]:
     """`a . "b c".d` -> ("a", "b c", "d")."""
+    if _BARE_FULL.fullmatch(dotted):  # the common case, and the one a large plan repeats
+        return (dotted,)
     return tuple(unquote_key(m.group(0)) for m in _PART_RE.finditer(dotted))
+
+
+def rebase(block: Block, start: int) -> Block:
+    """The same block with offsets counted from `start` (for a block cut out of a file)."""
+    return Block(
+        block.name,
+        block.is_array,
+        block.start - start,
+        block.header - start if block.name else 0,
+        block.body - start,
+        block.end - start,
+        [
+            Entry(e.key, e.start - start, e.value_start - start, e.value_end - start,
+                  e.line_end - start)
+            for e in block.entries
+        ],
+    )
 
 
 @dataclass(slots=True)
