@@ -171,7 +171,10 @@ class NodeForm(VerticalScroll):
     def _edited(self, widget: Widget, text: str) -> None:
         if self.node is None or not widget.id or not widget.id.startswith("f-"):
             return
-        self.post_message(FieldEdited(self.node, widget.id[2:], text))
+        key = widget.id[2:]
+        if text == self.node.text(key):
+            return  # an echo of the value shown (widgets announce their first value too)
+        self.post_message(FieldEdited(self.node, key, text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
