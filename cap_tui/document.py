@@ -105,6 +105,7 @@ class Document:
         self._redo: list[_FieldChange | _Restructure] = []
         self.saved_digest = hashlib.sha256(source.raw).digest()
         self._saved_text = text
+        self._saved_marker: object | None = None  # the undo entry the file on disk matches
         self.version = 0  # bumped by every change, for views that cache
 
     @classmethod
@@ -126,7 +127,8 @@ class Document:
 
     @property
     def modified(self) -> bool:
-        return self.text() != self._saved_text
+        """Whether there are changes since the load or the last save (cheap: no text compare)."""
+        return (self._undo[-1] if self._undo else None) is not self._saved_marker
 
     def changed_on_disk(self) -> bool:
         """Whether the file on disk is no longer what was loaded or last saved."""
@@ -144,6 +146,7 @@ class Document:
         if path is None or Path(path) == Path(self.path):
             self.saved_digest = hashlib.sha256(data).digest()
             self._saved_text = self.text()
+            self._saved_marker = self._undo[-1] if self._undo else None
 
     # -- mapping nodes to segments -----------------------------------------------------------
     def _attach(self) -> None:
@@ -236,7 +239,7 @@ class Document:
         node.data[key] = value
         last = self._undo[-1] if self._undo else None
         if (merge and isinstance(last, _FieldChange) and last.node is node and last.key == key
-                and not self._redo):
+                and not self._redo and last is not self._saved_marker):
             last.after = (seg.text, True, value)
             self.version += 1
         else:

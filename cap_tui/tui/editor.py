@@ -31,6 +31,7 @@ from .tree import PlanTree
 
 NARROW = 110  # below this many columns the summary folds into one line
 _KIND_WORD = {"theme": "theme", "programme": "programme", "action": "action"}
+_LABEL_FIELDS = {"id", "title", "status", "due", "kind"}  # what a tree line shows
 
 
 class EditorScreen(Screen[None]):
@@ -59,6 +60,7 @@ class EditorScreen(Screen[None]):
         self._filter_fn: Callable[[Node], bool] | None = None
         self._refresh_timer: Timer | None = None
         self._filter_timer: Timer | None = None
+        self._shown_modified = False
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -129,7 +131,8 @@ class EditorScreen(Screen[None]):
     def refresh_header(self) -> None:
         plan = self.plan
         text = Text()
-        if self.doc.modified:
+        self._shown_modified = self.doc.modified
+        if self._shown_modified:
             text.append("● modified ", style="bold yellow")
         text.append(safe(plan.title) or "(no title)", style="bold")
         text.append(f" · as of {plan.as_of.isoformat()}" if plan.as_of else " · no as-of date")
@@ -210,8 +213,10 @@ class EditorScreen(Screen[None]):
             self.refresh_header()
         if node is self.current:
             self.query_one(NodeForm).show_problems(self.problems_of(node))
-        self.query_one(PlanTree).refresh_label(node)
-        self.refresh_header()
+        if key in _LABEL_FIELDS:
+            self.query_one(PlanTree).refresh_label(node)
+        if self.doc.modified != self._shown_modified:
+            self.refresh_header()
         self.schedule_side()
 
     def action_undo(self) -> None:

@@ -69,6 +69,10 @@ class ProblemsPane(OptionList):
         self.entries: list[tuple[Node | None, Problem]] = []
 
     def show(self, entries: list[tuple[Node | None, Problem]]) -> None:
+        if [p for _, p in entries] == [p for _, p in self.entries] and all(
+            a is b for (a, _), (b, _) in zip(entries, self.entries, strict=True)
+        ):
+            return  # unchanged: rebuilding a long list on every pause in typing is wasted work
         self.entries = entries
         highlighted = self.highlighted
         self.clear_options()

@@ -41,13 +41,19 @@ class PlanTree(Tree[Node]):
         self._tree_nodes: dict[int, TreeNode[Node]] = {}
         self._filter: Callable[[Node], bool] | None = None
         self.pending: Node | None = None  # the node the cursor is being put back on
+        self._unfiltered: set[int] = set()  # what was expanded before a filter opened all
 
     # -- building ----------------------------------------------------------------------------
     def rebuild(self, keep: Node | None = None, filter_fn: Callable[[Node], bool] | None = None,
                 ) -> None:
         """Fill the tree from the plan, keeping expansion and selection where they still apply."""
+        if filter_fn is not None and self._filter is None:
+            self._unfiltered = {id(n.data) for n in self._nodes_expanded()}
+        if filter_fn is None and self._filter is not None:
+            expanded = self._unfiltered  # back to how the officer had it before filtering
+        else:
+            expanded = {id(n.data) for n in self._nodes_expanded()}
         self._filter = filter_fn
-        expanded = {id(n.data) for n in self._nodes_expanded()}
         first_build = not self._tree_nodes
         self.clear()
         self._tree_nodes.clear()

@@ -1,0 +1,64 @@
+"""Editor benchmarks: time to an interactive screen, and time to handle one keystroke.
+
+Each measurement runs in a fresh process (bench/tui_probe.py), interleaved with a baseline
+measured the same way in the same run: a minimal Textual app with one label and a text area.
+Start-up counts from the probe's first line of Python to the first drawn, settled screen
+(interpreter start-up is the same for both and is left out). Keystrokes are typed into the
+progress text area of the first action, through Textual's Pilot, and the median per key is kept.
+
+    python bench/bench_tui.py [--repeat 7] [--sizes 500,5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PROBE = HERE / "tui_probe.py"
+
+
+def probe(*args: str) -> float:
+    out = subprocess.run([sys.executable, str(PROBE), *args], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--keys", type=int, default=40, help="keystrokes per measurement")
+    ap.add_argument("--sizes", default="500,5000")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="cap-bench-tui-"))
+    targets = {"baseline": "baseline", "real plan (44)": str(ROOT / "plans/blaby-2024-25.toml")}
+    for n in (int(s) for s in args.sizes.split(",") if s):
+        f = tmp / f"plan-{n}.toml"
+        subprocess.run([sys.executable, str(HERE / "make_plan.py"), str(n), str(f)], check=True)
+        targets[f"synthetic {n}"] = str(f)
+    start: dict[str, list[float]] = {k: [] for k in targets}
+    keys: dict[str, list[float]] = {k: [] for k in targets}
+    for _ in range(args.repeat):
+        for name, target in targets.items():  # interleaved, so noise hits all alike
+            start[name].append(probe("start", target))
+    for _ in range(max(args.repeat // 2, 3)):
+        for name, target in targets.items():
+            keys[name].append(probe("keys", target, str(args.keys)))
+    base_s = statistics.median(start["baseline"])
+    base_k = statistics.median(keys["baseline"])
+    print(f"python {sys.version.split()[0]}, repeat {args.repeat}, {args.keys} keys a run")
+    print(f"{'':<18} {'start ms':>9} {'x base':>7}   {'key ms':>7} {'x base':>7}")
+    for name in targets:
+        s = statistics.median(start[name])
+        k = statistics.median(keys[name])
+        print(f"{name:<18} {s * 1000:>9.0f} {s / base_s:>7.2f}   {k * 1000:>7.2f} "
+              f"{k / base_k:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()

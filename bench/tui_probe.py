@@ -1,0 +1,67 @@
+"""Run by bench_tui.py in a fresh process: open the editor (or a baseline app) headless, and
+exit as soon as its first screen is drawn and ready for keys. Optionally time keystrokes."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+T0 = time.perf_counter()
+
+
+def baseline_app():  # a minimal Textual app: one label
+    from textual.app import App, ComposeResult
+    from textual.widgets import Label, TextArea
+
+    class Baseline(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("baseline")
+            yield TextArea("some progress text", id="f-progress")
+
+    return Baseline()
+
+
+def cap_app(path: str):
+    from cap_tui.tui.app import make_app
+
+    return make_app(path)
+
+
+async def keystrokes(app, n: int) -> float:
+    """Median seconds per key typed into the progress text area of the selected action."""
+    from textual.widgets import TextArea
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        area = app.screen.query_one("#f-progress", TextArea)
+        area.focus()
+        await pilot.pause()
+        times = []
+        for i in range(n):
+            t = time.perf_counter()
+            await pilot.press("x" if i % 2 else "y")
+            times.append(time.perf_counter() - t)
+        await pilot.pause(0.4)  # let debounced work (summary recount) run once
+        times.sort()
+        return times[len(times) // 2]
+
+
+def main() -> None:
+    mode, what = sys.argv[1], sys.argv[2]
+    app = baseline_app() if what == "baseline" else cap_app(what)
+    if mode == "start":
+        # "interactive": the first screen is mounted, drawn, and its queued work is done
+        async def run() -> None:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                print(f"{time.perf_counter() - T0:.4f}")
+
+        asyncio.run(run())
+    else:
+        print(f"{asyncio.run(keystrokes(app, int(sys.argv[3]))):.6f}")
+
+
+if __name__ == "__main__":
+    main()
