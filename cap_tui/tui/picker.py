@@ -40,7 +40,7 @@ def describe(path: str) -> PlanEntry:
                          Text(f"cannot be read: {where}{p.message}", style="red"), p)
     t = summarise(plan).overall
     title = Text(safe(plan.title) or Path(path).name, style="bold")
-    if plan.period:
+    if plan.period and plan.period not in plan.title:
         title.append(f"  {safe(plan.period)}", style="")
     line = Text(f"{safe(plan.council)} · {t.total} actions · {t.finished} finished "
                 f"({t.percent(t.finished):.0f}%) · ")
@@ -54,7 +54,7 @@ class PickerScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "open", "Open", show=True),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
         Binding("question_mark,f1", "app.help", "Help"),
     ]
 

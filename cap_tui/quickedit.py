@@ -1,0 +1,103 @@
+"""Changing one field of a large plan without scanning all of it: the path `cap set` takes.
+
+The whole file is still read with tomllib (so a file that is not valid TOML is refused as
+always), but only the one table that holds the node is cut out, edited by the same Document code
+as the editor uses, and spliced back. The cut is checked: the table read on its own must hold
+exactly the node's data as the whole-file read has it, or cap falls back to the full Document.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from .document import Document
+from .plan import CHILD_KEY, Node, Plan
+from .source import BOM, Source
+
+_HEADER_LINE = re.compile(r"^[ \t]*\[", re.M)
+_HEADER_NAME = {
+    "plan": "[plan]",
+    "theme": "[[theme]]",
+    "programme": "[[theme.programme]]",
+    "action": "[[theme.programme.action]]",
+}
+_PATH = {"plan": ("plan",), "theme": ("theme",), "programme": ("theme", "programme"),
+         "action": ("theme", "programme", "action")}
+
+
+@dataclass
+class Cut:
+    """One table cut out of a file, open for editing as a small Document of its own."""
+
+    start: int
+    end: int
+    doc: Document
+    node: Node
+
+
+def _node_data(data: dict[str, Any], kind: str) -> Any:
+    value: Any = data
+    for k in _PATH[kind]:
+        value = value.get(k) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            value = value[-1] if len(value) == 1 else None
+    return value
+
+
+def _candidates(text: str, node: Node) -> list[int]:
+    """Offsets of the header lines that may start the node's table (checked by the caller)."""
+    if node.kind == "plan":
+        return [m.start() for m in re.finditer(r"^\[[ \t]*plan[ \t]*\]", text, re.M)]
+    nid = re.escape(node.id)
+    pattern = re.compile(rf"^[ \t]*id[ \t]*=[ \t]*(?:\"{nid}\"|'{nid}')[ \t]*(?:#[^\n]*)?\r?$",
+                         re.M)
+    out = []
+    for m in pattern.finditer(text):
+        head = text.rfind("\n[", 0, m.start())
+        if head >= 0:
+            out.append(head + 1)
+        elif text.startswith("["):
+            out.append(0)
+    return out
+
+
+def cut(source: Source, plan: Plan, node: Node) -> Cut | None:
+    """The node's table as a Document of its own, or None when it cannot be cut out safely."""
+    text = source.text
+    found: list[Cut] = []
+    for start in _candidates(text, node):
+        m = _HEADER_LINE.search(text, text.find("\n", start) + 1)
+        end = m.start() if m else len(text)
+        region = text[start:end]
+        if not region.lstrip().startswith(_HEADER_NAME[node.kind]):
+            continue
+        try:
+            data = tomllib.loads(region)
+        except tomllib.TOMLDecodeError:
+            continue
+        child = CHILD_KEY.get(node.kind)
+        own = {k: v for k, v in node.data.items() if k != child}
+        if _node_data(data, node.kind) != own:
+            continue
+        small = Source(source.path, region.encode("utf-8"), region, False, source.newline)
+        doc = Document(small, data)
+        inner = doc.plan.root if node.kind == "plan" else next(
+            (n for n in doc.plan.nodes() if n.kind == node.kind), None)
+        if inner is None:
+            continue
+        found.append(Cut(start, end, doc, inner))
+    return found[0] if len(found) == 1 else None
+
+
+def splice(source: Source, c: Cut) -> bytes:
+    """The whole file's bytes with the cut table replaced by its edited text."""
+    text = source.text[: c.start] + c.doc.text() + source.text[c.end :]
+    return ((BOM if source.bom else "") + text).encode("utf-8")
+
+
+def line_of(source: Source, c: Cut, key: str) -> tuple[int, int]:
+    line, col = c.doc.locate(c.node, key)
+    return source.text.count("\n", 0, c.start) + line, col
