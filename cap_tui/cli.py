@@ -51,9 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cap {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, (module, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        _module(module).add_arguments(p, name)
+    for name, (_module_name, help_text) in COMMANDS.items():
+        # listed only: a command's own options are built when it runs (`cap NAME --help`), so
+        # `cap --help` imports none of them
+        sub.add_parser(name, help=help_text, description=help_text)
     return parser
 
 

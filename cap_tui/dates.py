@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -32,6 +32,9 @@ ONGOING = Due("ongoing", None)
 
 def parse_due(value: object) -> Due:
     """Read a `due` value. Raises ValueError with an officer-readable reason."""
+    if isinstance(value, datetime):
+        raise ValueError(f"{value.isoformat()} has a time of day: write the date alone, like "
+                         f"{value.date().isoformat()}")
     if isinstance(value, date):
         return Due("date", value)
     if not isinstance(value, str):
@@ -44,6 +47,8 @@ def parse_due(value: object) -> Due:
         year, month = int(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12:
             raise ValueError(f'"{value}" is not a month: months run 01 to 12')
+        if year < 1:
+            raise ValueError(f'"{value}" is not a real month')
         return Due("month", date(year, month, calendar.monthrange(year, month)[1]))
     m = _DATE_RE.fullmatch(text)
     if m:
@@ -75,6 +80,6 @@ def financial_year(period: str) -> tuple[date, date] | None:
     end = int(end_text) if len(end_text) == 4 else (start // 100) * 100 + int(end_text)
     if end < start:
         end += 100
-    if end != start + 1:
+    if end != start + 1 or not 1 <= start < end <= 9999:
         return None
     return date(start, 4, 1), date(end, 3, 31)

@@ -397,6 +397,8 @@ class Document:
         nl = self.newline
         for prev, seg in zip(self.segments, self.segments[1:], strict=False):
             if seg.block.name and not prev.ends_with_blank() and not seg.text.startswith(nl):
+                if not prev.text.endswith("\n"):  # the file's last line had no newline
+                    prev.text += nl
                 prev.text += nl
         last = self.segments[-1] if self.segments else None
         if last is not None and last.ends_with_blank() and not self._saved_text.endswith(nl * 2):

@@ -5,6 +5,7 @@ Shared by `cap set` and the editor's form, so both accept and refuse exactly the
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -56,13 +57,7 @@ def parse_value(plan: Plan, node: Node, key: str, text: str) -> Any:
     if ftype == "date":
         return parse_date(text)
     if ftype == "number":
-        try:
-            return int(text)
-        except ValueError:
-            try:
-                return float(text.replace(",", ""))
-            except ValueError:
-                raise ValueError(f'"{text}" is not a number') from None
+        return _number(text)
     if ftype == "choice" and spec is not None:
         if text not in spec.choices:
             raise ValueError(f'"{text}" is not one of: ' + ", ".join(spec.choices))
@@ -76,6 +71,16 @@ def parse_value(plan: Plan, node: Node, key: str, text: str) -> Any:
     if ftype == "line" and "\n" in text:
         raise ValueError("this field holds one line of text")
     return text
+
+
+def _number(text: str) -> int | float:
+    """`1,000` -> 1000, `1149250.50` -> 1149250.5; whole numbers stay whole (no `1000.0`)."""
+    plain = text.strip().replace(",", "").replace("_", "")
+    if re.fullmatch(r"[+-]?\d+", plain):
+        return int(plain)
+    if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", plain):
+        return float(plain)
+    raise ValueError(f'"{text}" is not a number (write digits, like 2500000 or 1149250.50)')
 
 
 def _type_of(value: Any) -> str:

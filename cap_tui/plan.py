@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -125,12 +125,12 @@ class Plan:
     @property
     def as_of(self) -> date | None:
         value = self.meta.get("as_of")
-        return value if isinstance(value, date) else None
+        return value if is_date(value) else None
 
     @property
     def period_bounds(self) -> tuple[date, date] | None:
         start, end = self.meta.get("period_start"), self.meta.get("period_end")
-        if isinstance(start, date) and isinstance(end, date):
+        if is_date(start) and is_date(end):
             return start, end
         return financial_year(self.period) if self.period else None
 
@@ -163,13 +163,15 @@ class Plan:
             spec = spec if isinstance(spec, dict) else {}
             ftype = spec.get("type", "line")
             choices = spec.get("choices", ())
+            if not isinstance(choices, list):
+                choices = []
             label = spec.get("label")
             out[key] = FieldSpec(
                 key,
                 label if isinstance(label, str) and label else key.replace("_", " ").capitalize(),
                 ftype if ftype in FIELD_TYPES else "line",
                 spec.get("required") is True,
-                tuple(c for c in choices if isinstance(c, str)) if isinstance(choices, list) else (),
+                tuple(c for c in choices if isinstance(c, str)),
                 custom=True,
             )
         return out
@@ -229,6 +231,11 @@ class Plan:
         if today is None or due is None or due.end is None:
             return False
         return due.end < today and not self.is_finished(action)
+
+
+def is_date(value: object) -> bool:
+    """A TOML date: a local date without a time of day (which cannot be compared with one)."""
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def load_plan(path: str | Path) -> Plan:

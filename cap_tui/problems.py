@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
-    """How bad a problem is: errors fail `cap validate`, warnings are what a reviewer would query."""
+class Severity(StrEnum):
+    """How bad a problem is: errors fail `cap validate`; warnings are what a reviewer would ask."""
 
     ERROR = "error"
     WARNING = "warning"

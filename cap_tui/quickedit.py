@@ -24,6 +24,9 @@ _HEADER_NAME = {
     "programme": "[[theme.programme]]",
     "action": "[[theme.programme.action]]",
 }
+# parent headers put before a cut table, so that it reads as a plan of one node
+_PREFIX = {"plan": "", "theme": "", "programme": "[[theme]]\n",
+           "action": "[[theme]]\n[[theme.programme]]\n"}
 _PATH = {"plan": ("plan",), "theme": ("theme",), "programme": ("theme", "programme"),
          "action": ("theme", "programme", "action")}
 
@@ -36,6 +39,7 @@ class Cut:
     end: int
     doc: Document
     node: Node
+    prefix: str
 
 
 def _node_data(data: dict[str, Any], kind: str) -> Any:
@@ -71,9 +75,10 @@ def cut(source: Source, plan: Plan, node: Node) -> Cut | None:
     for start in _candidates(text, node):
         m = _HEADER_LINE.search(text, text.find("\n", start) + 1)
         end = m.start() if m else len(text)
-        region = text[start:end]
-        if not region.lstrip().startswith(_HEADER_NAME[node.kind]):
+        if not text.startswith(_HEADER_NAME[node.kind], start):
             continue
+        prefix = _PREFIX[node.kind].replace("\n", source.newline)
+        region = prefix + text[start:end]
         try:
             data = tomllib.loads(region)
         except tomllib.TOMLDecodeError:
@@ -88,16 +93,18 @@ def cut(source: Source, plan: Plan, node: Node) -> Cut | None:
             (n for n in doc.plan.nodes() if n.kind == node.kind), None)
         if inner is None:
             continue
-        found.append(Cut(start, end, doc, inner))
+        found.append(Cut(start, end, doc, inner, prefix))
     return found[0] if len(found) == 1 else None
 
 
 def splice(source: Source, c: Cut) -> bytes:
     """The whole file's bytes with the cut table replaced by its edited text."""
-    text = source.text[: c.start] + c.doc.text() + source.text[c.end :]
+    edited = c.doc.text()
+    assert edited.startswith(c.prefix)
+    text = source.text[: c.start] + edited[len(c.prefix) :] + source.text[c.end :]
     return ((BOM if source.bom else "") + text).encode("utf-8")
 
 
 def line_of(source: Source, c: Cut, key: str) -> tuple[int, int]:
     line, col = c.doc.locate(c.node, key)
-    return source.text.count("\n", 0, c.start) + line, col
+    return source.text.count("\n", 0, c.start) + line - c.prefix.count("\n"), col

@@ -6,14 +6,17 @@ used for data) and control characters such as ESC are written as visible escapes
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from typing import IO, Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")  # json escapes \x00-\x1f itself, not DEL and C1
 
 RAG_STYLE = {
     "green": "green",
@@ -53,28 +56,39 @@ def use_colour(stream: IO[str]) -> bool:
         return False
     if os.environ.get("TERM") == "dumb":
         return False
+    return is_tty(stream)
+
+
+def is_tty(stream: IO[str]) -> bool:
     try:
-        return stream.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
 
 
 def width(stream: IO[str]) -> int:
     """The terminal's width, or 80 when piped."""
-    try:
-        if stream.isatty():
-            return max(shutil.get_terminal_size((80, 24)).columns, 40)
-    except (AttributeError, ValueError):
-        pass
+    if is_tty(stream):
+        return max(shutil.get_terminal_size((80, 24)).columns, 40)
     return 80
 
 
+def count(n: int, noun: str, plural: str = "") -> str:
+    """`1 error`, `2 errors`, `0 errors`."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
 class Out:
-    """Lines to stdout: each line a list of (text, style) pieces; styles only when colour is on."""
+    """Lines to stdout: each line a list of (text, style) pieces; styles only when colour is on.
+
+    Pieces are plain text, never Rich markup, so `[bold]` in a plan is printed as typed. `tty`
+    says whether lines should be clipped to `width` (a terminal) or kept whole (a pipe, for grep).
+    """
 
     def __init__(self, stream: IO[str] | None = None, colour: bool | None = None) -> None:
         self.stream = stream or sys.stdout
         self.colour = use_colour(self.stream) if colour is None else colour
+        self.tty = is_tty(self.stream)
         self.width = width(self.stream)
         self._console: Any = None
 
@@ -87,8 +101,10 @@ class Out:
         if self._console is None:
             from rich.console import Console
 
+            # colour was decided above (tty, NO_COLOR, TERM): Rich must not decide again
             self._console = Console(
-                file=self.stream, highlight=False, markup=False, emoji=False, soft_wrap=True
+                file=self.stream, highlight=False, markup=False, emoji=False, soft_wrap=True,
+                force_terminal=True, color_system="standard",
             )
         text = Text()
         for p in pieces:
@@ -97,6 +113,13 @@ class Out:
             else:
                 text.append(p[0], style=p[1] or None)
         self._console.print(text)
+
+
+def write_json(stream: IO[str], data: Any, indent: int | None = 2,
+               default: Callable[[Any], Any] | None = None) -> None:
+    """JSON for tools, UTF-8 as it is, but with every control character escaped (\\u009b)."""
+    text = json.dumps(data, indent=indent, ensure_ascii=False, default=default)
+    stream.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
 
 
 def err(message: str) -> None:

@@ -58,7 +58,7 @@ def render_string(value: str, old_raw: str | None = None, newline: str = "\n") -
             style = "ml-literal"
         elif _LITERAL_FORBIDDEN.search(value):
             style = "basic"
-    if style == "ml-literal" and (_ML_LITERAL_FORBIDDEN.search(value) or value.endswith("'")):
+    if style == "ml-literal" and _ML_LITERAL_FORBIDDEN.search(value):
         style = "ml-basic"
     if style == "basic":
         return '"' + _SL_BASIC_ESCAPE.sub(_escape, value) + '"'
@@ -70,9 +70,9 @@ def render_string(value: str, old_raw: str | None = None, newline: str = "\n") -
     if style == "ml-literal":
         body = value if newline == "\n" else value.replace("\n", newline)
         return "'''" + lead + body + "'''"
+    # One or two quotes may sit just inside the closing `"""` (TOML 1.0): `"""say "hi""""` is
+    # valid, and is what tomlkit writes, so the last quote is not escaped.
     body = _ML_BASIC_ESCAPE.sub(_escape, value)
-    if body.endswith('"'):  # `""""` would end the string early: escape the last quote
-        body = body[:-1] + '\\"'
     if newline != "\n":
         body = body.replace("\n", newline)
     return '"""' + lead + body + '"""'

@@ -14,7 +14,7 @@ from typing import Any
 
 from .dates import parse_due
 from .layout import Block, LineIndex, scan
-from .plan import Node, Plan
+from .plan import Node, Plan, is_date
 from .problems import PlanError, Problem, Severity
 from .structure import Place, places
 from .vocab import ACTION_FIELDS, COLOURS, FIELD_TYPES, PROGRAMME_FIELDS, THEME_FIELDS
@@ -50,12 +50,24 @@ class Locator:
                 for a, action in enumerate(programme.children):
                     self._places[id(action)] = (t, p, a)
         self._places[id(plan.root)] = ()
+        self._plan_tables = {
+            b.name[1]: b for b in self.blocks
+            if len(b.name) == 2 and b.name[0] == "plan" and not b.is_array
+        }
 
     def __call__(self, node: Node, key: str = "") -> tuple[int, int]:
         place = self._places.get(id(node))
         block = self._own.get(place) if place is not None else None
         if block is None:
             return 1, 1
+        if "." in key and node.kind == "plan":
+            # `statuses.done`: that line of [plan.statuses] (or the inline `statuses = {...}`)
+            table, sub = key.split(".", 1)
+            own = self._plan_tables.get(table)
+            if own is not None:
+                entry = own.entry(sub)
+                return self.lines.line_col(entry.start if entry else own.header)
+            key = table
         if key:
             entry = block.entry(key)
             if entry is not None:
@@ -78,8 +90,10 @@ class Checker:
         self.fields = plan.custom_fields
         self.bounds = plan.period_bounds
 
-    def _p(self, node: Node, key: str, severity: Severity, message: str) -> Problem:
-        line, col = self.locate(node, key)
+    def _p(self, node: Node, key: str, severity: Severity, message: str,
+           at: str = "") -> Problem:
+        """A problem with a node's field; `at` is a finer place to point at (`statuses.done`)."""
+        line, col = self.locate(node, at or key)
         nid = node.id if node.kind != "plan" else ""
         return Problem(self.plan.path, line, col, severity, message, nid, key)
 
@@ -88,11 +102,11 @@ class Checker:
         plan, root = self.plan, self.plan.root
         out: list[Problem] = []
         if not isinstance(plan.data.get("plan"), dict):
+            what = "this file is empty" if not plan.data else "this is not a cap plan"
             out.append(
                 Problem(
                     plan.path, 1, 1, ERROR,
-                    "this is not a cap plan: it has no [plan] table "
-                    "(with council, title and as_of)",
+                    f"{what}: it has no [plan] table (with council, title and as_of)",
                 )
             )
             if "theme" not in plan.data:
@@ -103,20 +117,30 @@ class Checker:
                 if value is None or (isinstance(value, str) and not value.strip()):
                     out.append(self._p(root, key, ERROR, f"the plan has no {label}"))
                 elif not isinstance(value, str):
-                    out.append(self._p(root, key, ERROR, f"the plan's {label} must be text"))
+                    out.append(self._p(root, key, ERROR,
+                                       f"the plan's {label} must be text, in quotes"))
             as_of = root.data.get("as_of")
             if as_of is None:
-                out.append(
-                    self._p(root, "as_of", ERROR, "the plan has no as_of date (e.g. as_of = 2024-11-30)")
-                )
+                out.append(self._p(root, "as_of", ERROR,
+                                   "the plan has no as_of date (e.g. as_of = 2024-11-30)"))
+            elif isinstance(as_of, date) and not is_date(as_of):
+                out.append(self._p(root, "as_of", ERROR, "as_of must be a date without a time "
+                                   "of day, like as_of = 2024-11-30"))
             elif not isinstance(as_of, date):
                 out.append(
                     self._p(root, "as_of", ERROR, "as_of must be a date written without quotes, "
                             "like as_of = 2024-11-30")
                 )
             for key in ("period_start", "period_end"):
-                if key in root.data and not isinstance(root.data[key], date):
+                if key in root.data and not is_date(root.data[key]):
                     out.append(self._p(root, key, ERROR, f"{key} must be a date, like 2024-04-01"))
+            period = root.data.get("period")
+            if period is not None and not isinstance(period, str):
+                out.append(self._p(root, "period", ERROR, 'period must be text, like "2024-25"'))
+            elif period and self.bounds is None:  # neither a financial year nor dates
+                out.append(self._p(root, "period", WARNING,
+                                   f'period "{period}" is not a financial year like "2024-25": '
+                                   "give period_start and period_end dates instead"))
             out.extend(self._check_vocabulary())
         themes = plan.data.get("theme")
         if themes is not None and not (
@@ -129,6 +153,13 @@ class Checker:
     def _check_vocabulary(self) -> list[Problem]:
         root = self.plan.root
         out: list[Problem] = []
+
+        def status(key: str, severity: Severity, message: str) -> None:
+            out.append(self._p(root, "statuses", severity, message, at=f"statuses.{key}"))
+
+        def field(key: str, message: str) -> None:
+            out.append(self._p(root, "fields", ERROR, message, at=f"fields.{key}"))
+
         statuses = root.data.get("statuses")
         if statuses is not None:
             if not isinstance(statuses, dict):
@@ -136,20 +167,16 @@ class Checker:
             else:
                 for key, spec in statuses.items():
                     if not isinstance(spec, dict):
-                        out.append(self._p(root, "statuses", ERROR,
-                                           f'status "{key}" must be a table with a label'))
+                        status(key, ERROR, f'status "{key}" must be a table with a label')
                         continue
                     if not isinstance(spec.get("label"), str) or not spec["label"].strip():
-                        out.append(self._p(root, "statuses", ERROR,
-                                           f'status "{key}" has no label'))
+                        status(key, ERROR, f'status "{key}" has no label')
                     colour = spec.get("colour")
                     if colour is not None and colour not in COLOURS:
-                        out.append(self._p(root, "statuses", WARNING,
-                                           f'status "{key}" has colour "{colour}", which cap does '
-                                           f"not know ({', '.join(COLOURS)})"))
+                        status(key, WARNING, f'status "{key}" has colour "{colour}", which cap '
+                               f"does not know ({', '.join(COLOURS)})")
                     if "finished" in spec and not isinstance(spec["finished"], bool):
-                        out.append(self._p(root, "statuses", ERROR,
-                                           f'status "{key}": finished must be true or false'))
+                        status(key, ERROR, f'status "{key}": finished must be true or false')
         fields = root.data.get("fields")
         if fields is not None:
             if not isinstance(fields, dict):
@@ -157,20 +184,16 @@ class Checker:
             else:
                 for key, spec in fields.items():
                     if not isinstance(spec, dict):
-                        out.append(self._p(root, "fields", ERROR,
-                                           f'field "{key}" must be a table with a type'))
+                        field(key, f'field "{key}" must be a table with a type')
                         continue
                     ftype = spec.get("type", "line")
                     if ftype not in FIELD_TYPES:
-                        out.append(self._p(root, "fields", ERROR,
-                                           f'field "{key}" has type "{ftype}"; use one of '
-                                           f"{', '.join(FIELD_TYPES)}"))
+                        field(key, f'field "{key}" has type "{ftype}"; use one of '
+                              f"{', '.join(FIELD_TYPES)}")
                     if ftype == "choice" and not isinstance(spec.get("choices"), list):
-                        out.append(self._p(root, "fields", ERROR,
-                                           f'field "{key}" is a choice but lists no choices'))
+                        field(key, f'field "{key}" is a choice but lists no choices')
                     if key in _ACTION_KEYS:
-                        out.append(self._p(root, "fields", ERROR,
-                                           f'field "{key}" is built in and cannot be redeclared'))
+                        field(key, f'field "{key}" is built in and cannot be redeclared')
         return out
 
     # -- themes, programmes and actions ------------------------------------------------------
@@ -272,7 +295,7 @@ class Checker:
             bad = "must be one line"
         elif ftype == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
             bad = "must be a number, without quotes"
-        elif ftype == "date" and not isinstance(value, date):
+        elif ftype == "date" and not is_date(value):
             bad = "must be a date written without quotes, like 2025-03-31"
         elif ftype == "choice" and value not in choices:
             bad = f'is "{value}", not one of: {", ".join(choices)}'

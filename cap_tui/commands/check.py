@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from ..problems import Severity
-from ..terminal import Out, safe
+from ..terminal import Out, count, safe, write_json
 from .common import date_arg, default_paths, plan_paths
 
 
@@ -19,7 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="errors only, no warnings")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Out | None = None) -> int:
+    """`out`: where lines go (stdout, coloured on a terminal); tests pass their own."""
     from ..validate import validate_path
 
     paths = plan_paths(args.paths or default_paths())
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     unreadable = errors = warnings = 0
     report: list[dict[str, object]] = []
-    out = Out()
+    out = out or Out()
     for path in paths:
         plan, problems = validate_path(path, args.today)
         if plan is None:
@@ -44,16 +44,15 @@ def run(args: argparse.Namespace) -> int:
                 report.append(p.as_json())
             else:
                 style = "bold red" if p.severity is Severity.ERROR else "yellow"
-                head = f"{p.path}:{p.line}:{p.col}: "
+                head = f"{safe(p.path)}:{p.line}:{p.col}: "
                 tail = f" [{safe(p.where)}]" if p.where else ""
                 out.line(head, (p.severity.value, style), f": {safe(p.message)}{tail}")
     if args.format == "json":
-        json.dump({"problems": report, "files": len(paths), "errors": errors,
-                   "warnings": warnings}, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
-    elif sys.stderr.isatty() or errors or warnings:
-        files = "file" if len(paths) == 1 else "files"
-        sys.stderr.write(f"{len(paths)} {files} checked: {errors} errors, {warnings} warnings\n")
+        write_json(out.stream, {"problems": report, "files": len(paths), "errors": errors,
+                                "warnings": warnings})
+    elif sys.stderr.isatty() or errors or (warnings and not args.quiet):
+        sys.stderr.write(f"{count(len(paths), 'file')} checked: {count(errors, 'error')}, "
+                         f"{count(warnings, 'warning')}\n")
     if unreadable:
         return 2
     return 1 if errors else 0

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..dates import parse_date
+
+if TYPE_CHECKING:
+    from ..plan import Plan
+    from ..problems import Problem
 
 
 def plan_paths(paths: list[str]) -> list[str]:
@@ -41,3 +47,19 @@ def days_arg(text: str) -> int:
 def default_paths() -> list[str]:
     """`cap status` with no path: plans/ when there is one, else the current folder."""
     return ["plans"] if Path("plans").is_dir() else ["."]
+
+
+def not_a_plan(plan: Plan) -> Problem | None:
+    """The error for a TOML file that is not a plan at all (no [plan], no themes), else None."""
+    if isinstance(plan.data.get("plan"), dict) or "theme" in plan.data:
+        return None
+    from ..validate import Checker
+
+    return Checker(plan).check_plan()[0]
+
+
+def report(problem: Problem) -> None:
+    """A problem on stderr, as `cap validate` writes it (path:line:col: severity: message)."""
+    from ..terminal import safe
+
+    sys.stderr.write(safe(problem.format()) + "\n")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 
-from ..terminal import err, safe
+from ..terminal import err, safe, write_json
+from .common import report
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -26,76 +26,97 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _get(args: argparse.Namespace) -> int:
-    from ..edits import find_node
+    from ..edits import field_spec, find_node
     from ..plan import load_plan
     from ..problems import PlanError
 
     try:
         plan = load_plan(args.path)
     except PlanError as exc:
-        err(exc.problem.format())
+        report(exc.problem)
         return 2
     node = find_node(plan, args.id)
     if node is None:
-        err(f"{args.path}: no theme, programme or action has id {args.id!r}")
+        err(f'{safe(args.path)}: no theme, programme or action has id "{safe(args.id)}"')
         return 1
-    if args.field not in node.data:
-        err(f"{args.path}: {args.id} has no {args.field!r}")
+    if args.field not in node.data and field_spec(plan, node, args.field) is None:
+        err(f'{safe(args.path)}: {safe(args.id)} has no field "{safe(args.field)}"')
         return 1
-    value = node.data[args.field]
+    value = node.data.get(args.field)  # None: a field the node may have but does not
     if args.json:
-        json.dump(value, sys.stdout, ensure_ascii=False,
-                  default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
-        sys.stdout.write("\n")
+        write_json(sys.stdout, value, indent=None,
+                   default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
         return 0
-    text = node.text(args.field)
-    sys.stdout.write((safe(text, one_line=False) if sys.stdout.isatty() else text) + "\n")
+    # control characters (ESC...) are shown, never sent to the terminal; --json has them exactly
+    sys.stdout.write(safe(node.text(args.field), one_line=False) + "\n")
     return 0
 
 
 def _set(args: argparse.Namespace) -> int:
-    from ..document import Document, EditError
+    """Change one field. The file is read whole with tomllib (so bad TOML is refused), but only
+    the node's own table is cut out and edited (quickedit), unless it cannot be cut out safely,
+    when the whole file is opened as a Document. Both write what the editor would write."""
+    from ..document import Document, EditError, write_atomic
     from ..edits import find_node, parse_value
-    from ..problems import PlanError, Severity
+    from ..plan import Node, Plan
+    from ..problems import PlanError, Problem, Severity
+    from ..quickedit import cut, line_of, splice
+    from ..source import parse_toml, read_source
     from ..validate import Checker
 
     try:
-        doc = Document.load(args.path)
+        source = read_source(args.path)
+        plan = Plan(source.path, parse_toml(source), source)
     except PlanError as exc:
-        err(exc.problem.format())
+        report(exc.problem)
         return 2
-    plan = doc.plan
     node = find_node(plan, args.id)
     if node is None:
-        err(f"{args.path}: no theme, programme or action has id {args.id!r}")
+        err(f'{safe(args.path)}: no theme, programme or action has id "{safe(args.id)}"')
         return 1
-    text = sys.stdin.read() if args.value == "-" else args.value
+    piece = cut(source, plan, node)
+    if piece is not None:
+        doc, target = piece.doc, piece.node
+
+        def locate(n: Node, key: str = "") -> tuple[int, int]:
+            return line_of(source, piece, key) if n is node else (0, 0)
+    else:  # the whole file as a Document: slower, but handles any layout
+        doc = Document(source, plan.data)
+        plan = doc.plan
+        target = node = find_node(plan, args.id) or node
+        locate = doc.locate
+    # `echo text | cap set ... -`: the newline(s) ending the input are not part of the value
+    text = sys.stdin.read().rstrip("\r\n") if args.value == "-" else args.value
     try:
         value = parse_value(plan, node, args.field, text)
     except ValueError as exc:
-        line, col = doc.locate(node, args.field)
-        err(f"{args.path}:{line}:{col}: error: {exc} [{args.id}.{args.field}]")
+        line, col = locate(node, args.field)
+        report(Problem(args.path, line, col, Severity.ERROR, str(exc), node.id, args.field))
         return 1
     old = node.text(args.field)
     try:
-        changed = doc.set_field(node, args.field, value)
+        changed = doc.set_field(target, args.field, value)
     except EditError as exc:
-        err(f"{args.path}: {exc}")
+        err(f"{safe(args.path)}: {exc}")
         return 1
     if not changed:
         return 0
-    checker = Checker(plan, doc.locate)
+    node.data[args.field] = target.data[args.field]
+    checker = Checker(plan, locate)
     problems = [p for p in checker.check_node(node) if p.field == args.field]
     if args.field == "id":
         problems += [p for p in checker.check_ids() if p.node_id == node.id]
     errors = [p for p in problems if p.severity is Severity.ERROR]
     for p in problems:
-        sys.stderr.write(p.format() + "\n")
+        report(p)
     if errors:
-        err(f"{args.path}: not saved")
+        err(f"{safe(args.path)}: not saved")
         return 1
     try:
-        doc.save()
+        if piece is not None:
+            write_atomic(source.path, splice(source, piece))  # type: ignore[arg-type]
+        else:
+            doc.save()
     except OSError as exc:
         err(f"{args.path}: cannot save: {exc.strerror or exc}")
         return 2

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..plan import Node, Plan
-from ..terminal import RAG_STYLE, Out, clip, err, safe
-from .common import date_arg, days_arg, default_paths, plan_paths
+from ..terminal import RAG_STYLE, Out, clip, err, safe, write_json
+from .common import date_arg, days_arg, default_paths, not_a_plan, plan_paths, report
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -17,7 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--status", metavar="S", action="append",
                         help="only this status (its key or label; repeat for several)")
     parser.add_argument("--lead", metavar="TEXT", help="only leads containing TEXT (any case)")
-    parser.add_argument("--overdue", action="store_true", help="only overdue actions")
+    parser.add_argument("--overdue", action="store_true",
+                        help="only overdue actions (the list marks them with !)")
     parser.add_argument("--due-within", type=days_arg, metavar="DAYS",
                         help="only unfinished actions due within DAYS of today")
     parser.add_argument("--today", type=date_arg, metavar="DATE",
@@ -45,36 +44,41 @@ def _keep(plan: Plan, a: Node, args: argparse.Namespace) -> bool:
     return True
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Out | None = None) -> int:
+    """`out`: where lines go (stdout, coloured on a terminal); tests pass their own."""
     from ..plan import load_plan
     from ..problems import PlanError
 
+    out = out or Out()
     paths = plan_paths(args.paths or default_paths())
     if not paths:
         err("no plan files found")
         return 2
-    failed = False
+    code = 0
     rows: list[tuple[Plan, Node]] = []
     for path in paths:
         try:
             plan = load_plan(path)
         except PlanError as exc:
-            err(exc.problem.format())
-            failed = True
+            report(exc.problem)
+            code = 2
+            continue
+        bad = not_a_plan(plan)
+        if bad is not None:
+            report(bad)
+            code = code or 1
             continue
         unknown = [s for s in args.status or () if not _known(plan, s)]
         if unknown and len(paths) == 1:
-            err(f"{path}: no status {unknown[0]!r}; this plan's statuses are: "
-                + ", ".join(plan.statuses))
+            err(f'{safe(path)}: no status "{safe(unknown[0])}"; this plan\'s statuses are: '
+                + ", ".join(safe(k) for k in plan.statuses))
             return 2
         rows.extend((plan, a) for a in plan.actions() if _keep(plan, a, args))
     if args.json:
-        json.dump({"actions": [_as_json(p, a) for p, a in rows]}, sys.stdout, indent=2,
-                  ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(out.stream, {"actions": [_as_json(p, a, args.today) for p, a in rows]})
     else:
-        _print(Out(), rows, len(paths) > 1)
-    return 2 if failed else 0
+        _print(out, rows, len(paths) > 1, args.today)
+    return code
 
 
 def _known(plan: Plan, s: str) -> bool:
@@ -82,7 +86,7 @@ def _known(plan: Plan, s: str) -> bool:
     return any(k.lower() == s or st.label.lower() == s for k, st in plan.statuses.items())
 
 
-def _as_json(plan: Plan, a: Node) -> dict[str, object]:
+def _as_json(plan: Plan, a: Node, today: date | None) -> dict[str, object]:
     due = plan.due(a)
     st = plan.status(a)
     return {
@@ -95,7 +99,7 @@ def _as_json(plan: Plan, a: Node) -> dict[str, object]:
         "status": a.text("status"),
         "status_label": st.label if st else None,
         "finished": bool(st and st.finished),
-        "overdue": plan.is_overdue(a),
+        "overdue": plan.is_overdue(a, today),
         "theme": a.theme.title if a.theme else "",
         "theme_id": a.theme.id if a.theme else "",
         "programme": a.programme.title if a.programme else "",
@@ -103,25 +107,32 @@ def _as_json(plan: Plan, a: Node) -> dict[str, object]:
     }
 
 
-def _print(out: Out, rows: list[tuple[Plan, Node]], with_path: bool) -> None:
+def _print(out: Out, rows: list[tuple[Plan, Node]], with_path: bool,
+           today: date | None) -> None:
     if not rows:
         return
-    id_w = max(len(safe(a.id)) for _, a in rows)
-    st_w = max(len(safe(a.text("status"))) for _, a in rows)
-    lead_w = min(max(len(safe(a.text("lead"))) for _, a in rows), 28)
+
+    def name(plan: Plan, a: Node) -> str:  # `path:ID` when several files, as grep writes it
+        return f"{safe(plan.path)}:{safe(a.id)}" if with_path else safe(a.id)
+
+    id_w = max(len(name(p, a)) for p, a in rows)
+    st_w = max(len(safe(a.text("status")) or "-") for _, a in rows)
+    lead_w = min(max(len(safe(a.text("lead")) or "-") for _, a in rows), 28)
+    # on a terminal each action takes one screen line: the lead gets at most 2/5 of the room
+    room = out.width - id_w - st_w - 19
+    if out.tty:
+        lead_w = min(lead_w, max(room * 2 // 5, 8))
     for plan, a in rows:
         due = plan.due(a)
         due_text = due.label() if due else (safe(a.text("due")) or "-")
         st = plan.status(a)
-        overdue = plan.is_overdue(a)
-        mark = "!" if overdue else " "
-        prefix = f"{plan.path}:" if with_path else ""
-        head = f"{prefix}{safe(a.id):<{id_w}}  "
-        status = f"{safe(a.text('status')) or '-':<{st_w}}"
+        mark = "!" if plan.is_overdue(a, today) else " "
         lead = safe(a.text("lead")) or "-"
         title = safe(a.title)
-        if out.colour:
-            room = out.width - len(head) - st_w - 10 - 2 - lead_w - 4
-            lead, title = clip(lead, lead_w), clip(title, max(room, 12))
-        out.line(head, (status, RAG_STYLE.get(st.colour, "") if st else "bold red"),
-                 f"  {due_text:<10}{mark} {lead:<{lead_w}}  {title}")
+        if out.tty:  # piped, lines stay whole, for grep
+            lead, title = clip(lead, lead_w), clip(title, max(room - lead_w, 12))
+            due_text = clip(due_text, 10)
+        out.line(f"{name(plan, a):<{id_w}}  ",
+                 (f"{safe(a.text('status')) or '-':<{st_w}}",
+                  RAG_STYLE.get(st.colour, "") if st else "bold red"),
+                 f"  {due_text:<10} {mark} {lead:<{lead_w}}  {title}")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from ..plan import Node, Plan
 from ..problems import Severity
 from ..summary import DUE_SOON_DAYS, Summary, Tally, summarise
-from ..terminal import RAG_STYLE, Out, clip, err, safe
-from .common import date_arg, days_arg, default_paths, plan_paths
+from ..terminal import RAG_STYLE, Out, clip, count, err, safe, write_json
+from .common import date_arg, days_arg, default_paths, not_a_plan, plan_paths, report
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -24,37 +22,42 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for tools")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, out: Out | None = None) -> int:
+    """`out`: where lines go (stdout, coloured on a terminal); tests pass their own."""
     from ..validate import validate_path
 
     paths = plan_paths(args.paths or default_paths())
     if not paths:
         err("no plan files found")
         return 2
-    out = Out()
-    failed = False
+    out = out or Out()
+    code = 0
     results = []
     for path in paths:
         plan, problems = validate_path(path, args.today)
         if plan is None:
-            failed = True
-            err(problems[0].format())
+            code = 2
+            report(problems[0])
+            continue
+        bad = not_a_plan(plan)
+        if bad is not None:
+            code = code or 1
+            report(bad)
             continue
         s = summarise(plan, args.today, args.due_within, args.by or "")
         errors = sum(p.severity is Severity.ERROR for p in problems)
         results.append((s, errors, len(problems) - errors))
     if args.json:
         doc = {"plans": [_as_json(s, e, w, args.due_within) for s, e, w in results]}
-        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(out.stream, doc)
     else:
         for i, (s, e, w) in enumerate(results):
             if i:
                 out.line("")
             _print(out, s, e, w, args.due_within)
         if len(results) > 1:
-            _print_total(out, results)
-    return 2 if failed else 0
+            _print_total(out, results, args.due_within)
+    return code
 
 
 def _action_json(plan: Plan, a: Node) -> dict[str, object]:
@@ -93,41 +96,62 @@ def _as_json(s: Summary, errors: int, warnings: int, within: int) -> dict[str, o
     return doc
 
 
+def _percent(part: int, whole: int) -> int:
+    """A whole percentage, rounding halves up (1 of 8 is 13%, as a person would say)."""
+    return (200 * part + whole) // (2 * whole) if whole else 0
+
+
 def _pct(t: Tally, n: int) -> str:
-    return f"{t.percent(n):3.0f}%"
+    return f"{_percent(n, t.total):3d}%"
+
+
+def _headline(out: Out, total: int, finished: int, overdue: int, soon: int, within: int,
+              w: int) -> None:
+    out.line(
+        clip(f"{count(total, 'action')} · {finished} finished ({_percent(finished, total)}%) · ",
+             w),
+        (f"{overdue} overdue", "bold red" if overdue else ""),
+        f" · {soon} due within {count(within, 'day')}",
+    )
+
+
+def _problems_line(out: Out, errors: int, warnings: int, path: str, w: int) -> None:
+    if not errors and not warnings:
+        out.line("No errors or warnings")
+        return
+    text = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+    hint = f" (see cap validate {path})" if path else ""
+    out.line((text, "red" if errors else "yellow"), clip(hint, max(w - len(text), 0)))
 
 
 def _print(out: Out, s: Summary, errors: int, warnings: int, within: int) -> None:
     plan, t, w = s.plan, s.overall, min(out.width, 100)
-    title = " · ".join(x for x in (safe(plan.council), safe(plan.title)) if x) or plan.path
+    title = " · ".join(x for x in (safe(plan.council), safe(plan.title)) if x) or safe(plan.path)
     out.line((clip(title, w), "bold"))
-    when = f"as of {s.today.isoformat()}" if s.today else "no as_of date"
-    point = safe(plan.meta.get("reporting_point", "")) if isinstance(
-        plan.meta.get("reporting_point"), str) else ""
-    out.line(clip(" · ".join(x for x in (point, when, plan.path) if x), w))
-    problems = f"{errors} errors, {warnings} warnings"
-    out.line(
-        f"{t.total} actions · {t.finished} finished ({_pct(t, t.finished).strip()}) · ",
-        (f"{len(t.overdue)} overdue", "bold red" if t.overdue else ""),
-        f" · {len(t.due_soon)} due within {within} days · ",
-        (problems, "red" if errors else ("yellow" if warnings else "")),
-    )
+    if s.today is None:
+        when = "no as_of date"
+    elif plan.as_of is not None and s.today != plan.as_of:
+        when = f"as of {plan.as_of.isoformat()}, judged at {s.today.isoformat()}"
+    else:
+        when = f"as of {s.today.isoformat()}"
+    point = plan.meta.get("reporting_point")
+    point = safe(point) if isinstance(point, str) else ""
+    out.line(clip(" · ".join(x for x in (point, when, safe(plan.path)) if x), w))
+    _headline(out, t.total, t.finished, len(t.overdue), len(t.due_soon), within, w)
+    _problems_line(out, errors, warnings, safe(plan.path), w)
     out.line("")
     label_w = min(max((len(st.label) for st in s.statuses.values()), default=10), 34)
     bar_w = max(w - label_w - 16, 10)
-    for key, st in s.statuses.items():
-        n = t.by_status.get(key, 0)
+    rows = [(safe(st.label), t.by_status.get(key, 0), RAG_STYLE.get(st.colour, ""))
+            for key, st in s.statuses.items()]
+    rows.append(("No valid status", t.by_status.get("?", 0), "bold red"))
+    for label, n, style in rows:
         if not n:
             continue
-        bar = "#" * round(bar_w * n / t.total) if t.total else ""
-        style = RAG_STYLE.get(st.colour, "")
-        out.line(f"  {clip(safe(st.label), label_w):<{label_w}} {n:>4} {_pct(t, n)}  ",
-                 (bar, style))
-    unknown = t.by_status.get("?", 0)
-    if unknown:
-        out.line(f"  {'No valid status':<{label_w}} {unknown:>4} {_pct(t, unknown)}")
+        bar = "#" * max(round(bar_w * n / t.total), 1)
+        out.line(f"  {clip(label, label_w):<{label_w}} {n:>4} {_pct(t, n)}  ", (bar, style))
     _print_actions(out, "Overdue", t.overdue, plan, w)
-    _print_actions(out, f"Due within {within} days", t.due_soon, plan, w)
+    _print_actions(out, f"Due within {count(within, 'day')}", t.due_soon, plan, w)
     if s.group_by:
         _print_groups(out, s, w)
 
@@ -137,14 +161,18 @@ def _print_actions(out: Out, heading: str, actions: list[Node], plan: Plan, w: i
         return
     out.line("")
     out.line((f"{heading} ({len(actions)})", "bold"))
-    id_w = min(max(len(a.id) for a in actions), 12)
+    dues = []
     for a in actions:
         due = plan.due(a)
-        due_text = due.label() if due else "?"
-        lead = clip(safe(a.text("lead")) or "(no lead)", 24)
-        room = w - id_w - len(due_text) - len(lead) - 8
-        out.line(f"  {clip(safe(a.id), id_w):<{id_w}}  {due_text}  ",
-                 (clip(safe(a.title), max(room, 10)), ""), f"  ({lead})")
+        dues.append(due.label() if due else "?")
+    id_w = min(max(len(safe(a.id)) for a in actions), 12)
+    due_w = max(len(d) for d in dues)
+    leads = [safe(a.text("lead")).strip() or "(no lead)" for a in actions]
+    lead_w = min(max(len(x) for x in leads), 24)
+    for a, due_text, lead in zip(actions, dues, leads, strict=True):
+        head = (f"  {clip(safe(a.id), id_w):<{id_w}}  {due_text:<{due_w}}  "
+                f"{clip(lead, lead_w):<{lead_w}}  ")
+        out.line(head, (clip(safe(a.title), max(w - len(head), 10)), ""))
 
 
 def _print_groups(out: Out, s: Summary, w: int) -> None:
@@ -158,15 +186,15 @@ def _print_groups(out: Out, s: Summary, w: int) -> None:
                  f"{len(g.due_soon):>9}")
 
 
-def _print_total(out: Out, results: list[tuple[Summary, int, int]]) -> None:
+def _print_total(out: Out, results: list[tuple[Summary, int, int]], within: int) -> None:
+    w = min(out.width, 100)
     total = sum(s.overall.total for s, _, _ in results)
     finished = sum(s.overall.finished for s, _, _ in results)
     overdue = sum(len(s.overall.overdue) for s, _, _ in results)
     soon = sum(len(s.overall.due_soon) for s, _, _ in results)
     errors = sum(e for _, e, _ in results)
-    pct = f"{100 * finished / total:.0f}%" if total else "0%"
+    warnings = sum(n for _, _, n in results)
     out.line("")
-    out.line((f"All {len(results)} plans: {total} actions · {finished} finished ({pct}) · "
-              f"{overdue} overdue · {soon} due soon · {errors} errors", "bold"))
-
-
+    out.line((f"All {len(results)} plans", "bold"))
+    _headline(out, total, finished, overdue, soon, within, w)
+    _problems_line(out, errors, warnings, "", w)
