@@ -77,11 +77,7 @@ class CapApp(App[None]):
 
         def done(answer: str | None) -> None:
             if answer == "save":
-                if editor.doc.changed_on_disk():
-                    editor.action_save()
-                    return
-                if editor.save_now():
-                    self.exit()
+                editor.action_save(then=self.exit)
             elif answer == "discard":
                 self.exit()
 

@@ -231,20 +231,18 @@ class EditorScreen(Screen[None]):
             self.notify("Nothing to undo" if step == self.doc.undo else "Nothing to redo",
                         markup=False)
             return
+        keep = self.current
+        fallback = keep.parent if keep is not None else None
         node = step()
         if node is None:  # a restructure: the tree changes shape
-            keep = self.current
-            self.check_all()
-            self.query_one(PlanTree).rebuild(keep=keep if self._alive(keep) else None,
-                                             filter_fn=self._filter_fn)
-            self.show_node(keep if self._alive(keep) else None)
-            self.refresh_header()
-            self.schedule_side()
+            if not self._alive(keep):
+                keep = fallback if self._alive(fallback) and fallback is not None and \
+                    fallback.kind != "plan" else next(self.plan.nodes(), None)
+            self._restructured(keep)
             return
         tree = self.query_one(PlanTree)
         tree.select(node)
         self.show_node(node)
-        self.query_one(NodeForm).refresh_values()
         self.after_edit(node, "id")
 
     def _alive(self, node: Node | None) -> bool:
@@ -362,7 +360,8 @@ class EditorScreen(Screen[None]):
         self.app.push_screen(PickScreen(f"Move {sel.id} to which {what}?", items), done)
 
     # -- saving ------------------------------------------------------------------------------
-    def action_save(self) -> None:
+    def action_save(self, then: Callable[[], object] | None = None) -> None:
+        """Save; `then` runs once the file is saved (quitting after "Save" does that)."""
         if self.doc.changed_on_disk():
             question = Text(f"{self.doc.path} has changed on disk since you opened it.\n"
                             "Overwrite it with your version, or reload it (dropping your "
@@ -370,7 +369,8 @@ class EditorScreen(Screen[None]):
 
             def done(answer: str | None) -> None:
                 if answer == "overwrite":
-                    self.save_now()
+                    if self.save_now() and then is not None:
+                        then()
                 elif answer == "reload":
                     self.app.reload_plan(self.doc.path)  # type: ignore[attr-defined]
 
@@ -378,7 +378,8 @@ class EditorScreen(Screen[None]):
                 ("cancel", "Cancel", "c"), ("overwrite", "Overwrite", "o"),
                 ("reload", "Reload", "r")]), done)
             return
-        self.save_now()
+        if self.save_now() and then is not None:
+            then()
 
     def save_now(self) -> bool:
         try:

@@ -135,6 +135,8 @@ class NodeForm(VerticalScroll):
                     if editor.text != text:
                         editor.load_text(text)
                 elif isinstance(editor, Select):
+                    if not editor.is_mounted:
+                        continue
                     if key == "status":
                         editor.set_options(self._status_options(text))
                     options = {v for _, v in editor._options}  # noqa: SLF001
