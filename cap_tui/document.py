@@ -40,6 +40,7 @@ _HEADERS = {
     "programme": "[[theme.programme]]",
     "action": "[[theme.programme.action]]",
 }
+FAST_READ_FROM = 1_000_000  # characters: smaller plans are read by tomllib, at once anyway
 _ID_PATTERN = re.compile(r"^(.*?)(\d+)(\D*)$")
 
 
@@ -47,21 +48,39 @@ class EditError(Exception):
     """An edit cap cannot make, said in words for the officer."""
 
 
-@dataclass(eq=False, slots=True)
 class Segment:
-    """One table of the file as text: its header line, its body, and any comment above it."""
+    """One table of the file as text: its header line, its body, and any comment above it.
 
-    text: str
-    block: Block = field(default=None)  # type: ignore[assignment]
+    `block` gives positions within `text`. A segment cut from a scanned file keeps the file's
+    block and the offset to subtract until its positions are first needed (most never are).
+    """
 
-    def __post_init__(self) -> None:
-        if self.block is None:
+    __slots__ = ("_block", "_shift", "text")
+
+    def __init__(self, text: str, block: Block | None = None, shift: int = 0) -> None:
+        self.text = text
+        self._shift = shift
+        if block is None:
             self.rescan()
+        else:
+            self._block = block
+
+    @property
+    def block(self) -> Block:
+        if self._shift:
+            self._block = rebase(self._block, self._shift)
+            self._shift = 0
+        return self._block
+
+    @property
+    def name(self) -> tuple[str, ...]:
+        return self._block.name
 
     def rescan(self) -> None:
         blocks = scan(self.text)
         # a segment holds one table: the root block when it has no header, else the header block
-        self.block = blocks[1] if len(blocks) > 1 else blocks[0]
+        self._block = blocks[1] if len(blocks) > 1 else blocks[0]
+        self._shift = 0
 
     def body_data(self) -> dict[str, Any]:
         return tomllib.loads(self.text[self.block.body :] if self.block.name else self.text)
@@ -89,12 +108,17 @@ class _Restructure:
 class Document:
     """A plan file open for editing."""
 
-    def __init__(self, source: Source, data: dict[str, Any]) -> None:
+    def __init__(self, source: Source, data: dict[str, Any],
+                 blocks: list[Block] | None = None) -> None:
         self.source = source
         self.path = source.path
         self.newline = source.newline
         text = source.text
-        self.segments = [Segment(text[b.start : b.end], rebase(b, b.start)) for b in scan(text)]
+        if blocks is None:
+            blocks = scan(text)
+        self.segments = [Segment(text[b.start : b.end], b, b.start) for b in blocks]
+        # why saving is refused, when the file turned out not to read as cap read it
+        self.unsafe: str | None = None
         if not self.segments[0].text:
             self.segments.pop(0)  # the file starts with a header
         self.plan = Plan(source.path, data, source)
@@ -112,6 +136,37 @@ class Document:
     def load(cls, path: str | Path) -> Document:
         source = read_source(path)
         return cls(source, parse_toml(source))
+
+    @classmethod
+    def open_fast(cls, path: str | Path) -> tuple[Document, bool]:
+        """Open a plan for the editor; large plans are read from the scan (fastread), not by
+        tomllib. Returns the document and whether its data was read by tomllib; when it was
+        not, the caller must check it with `verify()` before trusting a save."""
+        source = read_source(path)
+        if len(source.text) < FAST_READ_FROM:
+            return cls(source, parse_toml(source)), True
+        from .fastread import read_blocks
+
+        blocks = scan(source.text)
+        data = read_blocks(source.text, blocks)
+        if data is None:
+            return cls(source, parse_toml(source), blocks), True
+        return cls(source, data, blocks), False
+
+    def verify(self) -> str | None:
+        """Read the text as loaded with tomllib and with fastread again; None when they agree.
+
+        Safe to run in a thread: it reads only the loaded text, never the edited segments."""
+        from .fastread import read_blocks
+
+        try:
+            truth = parse_toml(self.source)
+        except PlanError as exc:
+            return exc.problem.format()
+        if read_blocks(self.source.text, scan(self.source.text)) != truth:
+            return (f"{self.path}: cap's quick reading of this file differs from the TOML "
+                    "reader's; reopen it before saving")
+        return None
 
     @classmethod
     def from_bytes(cls, path: str, raw: bytes) -> Document:
@@ -140,6 +195,8 @@ class Document:
 
     def save(self, path: str | Path | None = None) -> None:
         """Write atomically: a temporary file beside the target, fsynced, renamed over it."""
+        if self.unsafe:
+            raise EditError(self.unsafe)
         target = Path(path or self.path)
         data = self.to_bytes()
         write_atomic(target, data)
@@ -161,7 +218,7 @@ class Document:
                 for a, action in enumerate(programme.children):
                     by_place[(t, p, a)] = action
         for seg, (place, own) in zip(
-            self.segments, places(s.block for s in self.segments), strict=True
+            self.segments, places(s._block for s in self.segments), strict=True
         ):
             if place is None or not own:
                 continue
@@ -216,6 +273,9 @@ class Document:
             return False
         before = seg.text
         entry = seg.block.entry(key)
+        if had and entry is None:  # a sub-table, the node's children, or a key not understood
+            raise EditError(f"{key} is not a field cap can change here: it is written as a table "
+                            "of its own")
         if entry is not None and len(entry.key) == 1:
             raw = before[entry.value_start : entry.value_end]
             new = render(value, raw, self.newline)
@@ -279,9 +339,19 @@ class Document:
         import tomlkit
 
         start = seg.block.body if seg.block.name else 0
-        body = tomlkit.parse(seg.text[start:])
-        body[key] = value
-        return seg.text[:start] + tomlkit.dumps(body)
+        old = seg.text[start:]
+        body = tomlkit.parse(old)
+        item: Any = value
+        if isinstance(value, dict):  # a value in this table, not a [table] of its own
+            item = tomlkit.inline_table()
+            item.update(value)
+        body[key] = item
+        new = tomlkit.dumps(body)
+        if self.newline != "\n":  # tomlkit ends the lines it writes with \n
+            new = _crlf_new_lines(old, new, self.newline)
+        if len(scan(new)) != len(scan(old)):  # a new [header] would move keys to another table
+            raise EditError(f"cap cannot write {key} = {value!r} into this table")
+        return seg.text[:start] + new
 
     # -- undo and redo -----------------------------------------------------------------------
     def _push(self, change: _FieldChange | _Restructure) -> None:
@@ -407,6 +477,21 @@ class Document:
         for seg in self.segments:
             seg.rescan()
 
+    def _data_list(self, parent: Node, kind: str) -> list[dict[str, Any]]:
+        """The list in the plan's data that holds `parent`'s children of `kind`.
+
+        Themes are a top-level array, not part of the [plan] table the root node holds.
+        """
+        holder = self.plan.data if parent.kind == "plan" else parent.data
+        return holder.setdefault(kind, [])
+
+    def _data_remove(self, parent: Node, kind: str, index: int) -> None:
+        """Remove a child's data; an array left empty is no longer in the file, so not in data."""
+        holder = self.plan.data if parent.kind == "plan" else parent.data
+        del holder[kind][index]
+        if not holder[kind]:
+            del holder[kind]
+
     def _insert_segments(self, at: int, segs: list[Segment]) -> None:
         self.segments[at:at] = segs
 
@@ -432,7 +517,7 @@ class Document:
         seg = Segment(nl.join(lines) + nl)
         node = Node(kind, tomllib.loads(seg.text[seg.block.body :]), parent)
         index = self._place_new(parent, node, after, [seg])
-        parent.data.setdefault(kind, []).insert(index, node.data)
+        self._data_list(parent, kind).insert(index, node.data)
         parent.children.insert(index, node)
         self.node_of[seg] = node
         self.seg_of[id(node)] = seg
@@ -467,13 +552,15 @@ class Document:
         path = {"theme": ("theme",), "programme": ("theme", "programme"),
                 "action": ("theme", "programme", "action")}[node.kind]
         data: Any = copy_doc
-        for k in path:
-            data = data[k][-1]
+        for k in path:  # [[theme.programme]] alone reads as theme = {programme = [...]}
+            data = data[k]
+            if isinstance(data, list):
+                data = data[-1]
         copy_plan_nodes = _tree(node.kind, data)
         parent = node.parent
         index = parent.children.index(node) + 1
         self.segments[j:j] = copies
-        parent.data.setdefault(node.kind, []).insert(index, data)
+        self._data_list(parent, node.kind).insert(index, data)
         parent.children.insert(index, copy_plan_nodes)
         copy_plan_nodes.parent = parent
         own = [c for c in copies if c.block.is_array and c.block.name in NODE_NAMES]
@@ -504,7 +591,7 @@ class Document:
         parent = node.parent
         k = parent.children.index(node)
         del parent.children[k]
-        del parent.data[node.kind][k]
+        self._data_remove(parent, node.kind, k)
         if j >= len(self.segments) + (j - i) and self.segments:
             last = self.segments[-1]  # deleted from the end: do not leave a trailing blank
             while last.ends_with_blank():
@@ -532,7 +619,7 @@ class Document:
         self.segments[i:n] = b + self.segments[j:m] + a
         kids = parent.children
         kids[k], kids[other_index] = kids[other_index], kids[k]
-        dl = parent.data[node.kind]
+        dl = self._data_list(parent, node.kind)
         dl[k], dl[other_index] = dl[other_index], dl[k]
         self._tidy()
         self._restructured(before, f"move {node.kind}")
@@ -550,14 +637,14 @@ class Document:
         del self.segments[i:j]
         k = parent.children.index(node)
         del parent.children[k]
-        del parent.data[node.kind][k]
+        self._data_remove(parent, node.kind, k)
         if not moved[-1].ends_with_blank():
             moved[-1].text += self.newline
         at = self.span(new_parent.children[-1])[1] if new_parent.children else \
             self.span(new_parent)[1]
         self.segments[at:at] = moved
         new_parent.children.append(node)
-        new_parent.data.setdefault(node.kind, []).append(node.data)
+        self._data_list(new_parent, node.kind).append(node.data)
         node.parent = new_parent
         self._tidy()
         self._restructured(before, f"move {node.kind}")
@@ -631,6 +718,15 @@ def _same(a: Any, b: Any) -> bool:
             return a == b
         return False
     return a == b
+
+
+def _crlf_new_lines(old: str, new: str, newline: str) -> str:
+    """`new` with the bare \n line ends in the part that differs from `old` as `newline`."""
+    head = len(os.path.commonprefix([old, new]))
+    head = new.rfind("\n", 0, head) + 1  # from a line start, so no \r is cut off its \n
+    tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+    middle = re.sub(r"(?<!\r)\n", newline, new[head : len(new) - tail])
+    return new[:head] + middle + new[len(new) - tail :]
 
 
 def _line_start(text: str, offset: int) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _BARE_KEY = r"[A-Za-z0-9_-]+"
 _BASIC = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
@@ -53,6 +54,7 @@ def unquote_key(part: str) -> str:
 _BARE_FULL = re.compile(_BARE_KEY)
 
 
+@lru_cache(maxsize=512)
 def split_dotted(dotted: str) -> tuple[str, ...]:
     """`a . "b c".d` -> ("a", "b c", "d")."""
     if _BARE_FULL.fullmatch(dotted):  # the common case, and the one a large plan repeats

@@ -46,12 +46,12 @@ class CapApp(App[None]):
     def open_plan(self, path: str, replace: bool = False) -> None:
         """Open a plan in the editor, or show why it cannot be opened."""
         try:
-            doc = Document.load(path)
+            doc, verified = Document.open_fast(path)
         except PlanError as exc:
             self.push_screen(ProblemScreen(exc.problem))
             return
         remember(path)
-        self.push_screen(EditorScreen(doc))
+        self.push_screen(EditorScreen(doc, verified))
 
     def reload_plan(self, path: str) -> None:
         try:

@@ -47,9 +47,10 @@ class EditorScreen(Screen[None]):
         Binding("f1", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, verified: bool = True) -> None:
         super().__init__()
         self.doc = doc
+        self.verified = verified
         self.plan = doc.plan
         self.checker = Checker(self.plan)
         self.node_problems: dict[int, list[Problem]] = {}
@@ -87,6 +88,21 @@ class EditorScreen(Screen[None]):
             tree.select(first)
         self.refresh_header()
         self.refresh_side()
+        if not self.verified:  # once the screen is up, so the check does not delay it
+            self.set_timer(1.0, lambda: self.run_worker(self._verify, thread=True,
+                                                        exclusive=True, group="verify"))
+
+    def _verify(self) -> None:
+        """Check a quickly-read large plan with tomllib, off the UI thread."""
+        problem = self.doc.verify()
+        if problem is not None:
+            self.app.call_from_thread(self._unsafe, problem)
+
+    def _unsafe(self, problem: str) -> None:
+        self.doc.unsafe = f"not saved: {problem}"
+        self.notify(f"{problem}\nSaving is off until the file is fixed and reopened.",
+                    title="This file does not read as cap read it", severity="error",
+                    timeout=30, markup=False)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -384,6 +400,9 @@ class EditorScreen(Screen[None]):
     def save_now(self) -> bool:
         try:
             self.doc.save()
+        except EditError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return False
         except OSError as exc:
             self.notify(f"Cannot save {self.doc.path}: {exc.strerror or exc}",
                         severity="error", markup=False)

@@ -1,0 +1,78 @@
+"""The editor's quick reader of large plans must read every plan exactly as tomllib does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cap_tui.document import Document
+from cap_tui.fastread import decode_value, read_blocks
+from cap_tui.layout import scan
+from cap_tui.tomlvalue import render
+
+ROOT = Path(__file__).parents[1]
+FILES = sorted((ROOT / "plans").glob("*.toml")) + sorted((ROOT / "tests").glob("data*/*.toml"))
+
+
+def _text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_reads_every_plan_as_tomllib_does(path: Path) -> None:
+    text = _text(path)
+    try:
+        truth = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        pytest.skip("not valid TOML on purpose")
+    got = read_blocks(text, scan(text))
+    # None means "not sure: use tomllib", which is always allowed; anything else must match
+    assert got is None or got == truth
+
+
+def test_reads_a_large_synthetic_plan_as_tomllib_does(tmp_path: Path) -> None:
+    target = tmp_path / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "300", str(target)],
+                   check=True)
+    text = _text(target)
+    assert read_blocks(text, scan(text)) == tomllib.loads(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(
+    st.text(),
+    st.integers(),
+    st.booleans(),
+    st.dates(),
+    st.lists(st.text(max_size=5), max_size=3),
+))
+def test_decodes_any_value_cap_writes(value: object) -> None:
+    for style in (None, '"""\n"""', "'x'", "'''\nx'''"):
+        raw = render(value, style if isinstance(value, str) else None)
+        if raw is None:
+            continue
+        assert decode_value(raw) == tomllib.loads(f"v = {raw}")["v"]
+
+
+def test_a_file_tomllib_rejects_is_caught_by_verify(tmp_path: Path) -> None:
+    # GIVEN a large plan (read quickly) with a raw control character in a string, which TOML
+    # does not allow and the quick reader does not check
+    target = tmp_path / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
+                   check=True)
+    text = _text(target).replace('title = "', 'title = "\x01', 1)
+    target.write_text(text, encoding="utf-8")
+    doc, verified = Document.open_fast(target)
+    assert not verified
+    # THEN the background check names the problem, and saving is refused after it
+    problem = doc.verify()
+    assert problem is not None and "not valid TOML" in problem
+    doc.unsafe = problem
+    with pytest.raises(Exception, match="not valid TOML"):
+        doc.save()
