@@ -75,7 +75,7 @@ class EditorScreen(Screen[None]):
                 yield ProblemsPane(id="problems")
         yield Static(id="strip")
         yield Input(id="filter", placeholder="filter: words, status:KEY, lead:TEXT, overdue, "
-                    "due:DAYS  (escape clears)")
+                    "due:DAYS  (escape clears)", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -421,8 +421,8 @@ class EditorScreen(Screen[None]):
 
     def action_overdue(self) -> None:
         words = self.filter_text.split()
-        words = [w for w in words if w != "overdue"] if "overdue" in words else words + [
-            "overdue"]
+        words = [w for w in words if w != "overdue"] if "overdue" in words else [
+            *words, "overdue"]
         self.query_one("#filter", Input).value = " ".join(words)
         self.add_class("-filtering") if words else self.remove_class("-filtering")
 
@@ -468,7 +468,10 @@ class EditorScreen(Screen[None]):
 
     def action_problems(self) -> None:
         self.add_class("-show-side")
-        self.query_one(ProblemsPane).focus()
+        pane = self.query_one(ProblemsPane)
+        pane.focus()
+        if pane.highlighted is None and pane.option_count:
+            pane.highlighted = 0  # so that enter at once goes to the first problem
 
     def action_summary(self) -> None:
         self.toggle_class("-show-side")

@@ -48,12 +48,12 @@ def summary_strip(s: Summary, problems: tuple[int, int], shown_of: int | None = 
     """One line of the same, for a narrow terminal."""
     t = s.overall
     errors, warnings = problems
-    head = f"{t.total} of {shown_of} shown" if shown_of is not None else f"{t.total} actions"
-    out = Text(f"{head} · {t.finished} finished ({t.percent(t.finished):.0f}%) · ")
+    head = f"{t.total} of {shown_of}" if shown_of is not None else f"{t.total} actions"
+    out = Text(f"{head} · {t.finished} finished {t.percent(t.finished):.0f}% · ")
     out.append(f"{len(t.overdue)} overdue", style="bold red" if t.overdue else "")
     out.append(f" · {len(t.due_soon)} due soon · ")
     out.append(f"{errors} errors", style="bold red" if errors else "")
-    out.append(f", {warnings} warnings")
+    out.append(f" · {warnings} warnings")
     return out
 
 

@@ -152,6 +152,8 @@ class PlanTree(Tree[Node]):
         self.move_cursor(target)
         if self.cursor_node is target and target.data is self.pending:
             self.pending = None
+            # moving onto the line the cursor already had sends no event: say it anyway
+            self.post_message(Tree.NodeHighlighted(target))
 
     def refresh_label(self, node: Node) -> None:
         t = self.tree_node(node)
