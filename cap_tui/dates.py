@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime
 
 _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
@@ -12,8 +11,7 @@ _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _FY_RE = re.compile(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})")
 
 
-@dataclass(frozen=True, slots=True)
-class Due:
+class Due(NamedTuple):
     """A parsed expected completion. `end` is the last day it can be met; None when ongoing."""
 
     kind: str  # "month", "date" or "ongoing"
@@ -49,7 +47,11 @@ def parse_due(value: object) -> Due:
             raise ValueError(f'"{value}" is not a month: months run 01 to 12')
         if year < 1:
             raise ValueError(f'"{value}" is not a real month')
-        return Due("month", date(year, month, calendar.monthrange(year, month)[1]))
+        try:
+            following = date(year + month // 12, month % 12 + 1, 1)
+        except ValueError:
+            raise ValueError(f'"{value}" is not a month cap can count to') from None
+        return Due("month", date.fromordinal(following.toordinal() - 1))
     m = _DATE_RE.fullmatch(text)
     if m:
         try:

@@ -11,12 +11,9 @@ value asked for, so a bug here can never write a file that does not say what the
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import tempfile
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -89,20 +86,30 @@ class Segment:
         return self.text.endswith("\n\n") or self.text.endswith("\n\r\n")
 
 
-@dataclass(slots=True)
 class _FieldChange:
-    seg: Segment
-    node: Node
-    key: str
-    before: tuple[str, bool, Any]  # segment text, had the key, old value
-    after: tuple[str, bool, Any]
+    """One field set: the segment's text and the value before and after."""
+
+    __slots__ = ("after", "before", "key", "node", "seg")
+
+    def __init__(self, seg: Segment, node: Node, key: str, before: tuple[str, bool, Any],
+                 after: tuple[str, bool, Any]) -> None:
+        self.seg, self.node, self.key = seg, node, key
+        self.before = before  # segment text, had the key, old value
+        self.after = after
 
 
-@dataclass(slots=True)
 class _Restructure:
-    before: tuple[list[Segment], dict[Segment, str]]
-    after: tuple[list[Segment], dict[Segment, str]]
-    label: str
+    """Nodes added, deleted or moved: the segment list and the texts that changed."""
+
+    __slots__ = ("after", "before", "label", "nodes")
+
+    def __init__(self, before: tuple[list[Segment], dict[Segment, str]],
+                 after: tuple[list[Segment], dict[Segment, str]], label: str,
+                 nodes: dict[Segment, Node] | None = None) -> None:
+        self.before, self.after, self.label = before, after, label
+        # each node's segment, before and after: an undo or redo gives the nodes back their
+        # objects (a node deleted and brought back is the object earlier field changes refer to)
+        self.nodes: dict[Segment, Node] = nodes if nodes is not None else {}
 
 
 class Document:
@@ -127,7 +134,7 @@ class Document:
         self._attach()
         self._undo: list[_FieldChange | _Restructure] = []
         self._redo: list[_FieldChange | _Restructure] = []
-        self.saved_digest = hashlib.sha256(source.raw).digest()
+        self._saved_bytes = source.raw  # what is on disk, as far as cap knows
         self._saved_text = text
         self._saved_marker: object | None = None  # the undo entry the file on disk matches
         self.version = 0  # bumped by every change, for views that cache
@@ -191,7 +198,7 @@ class Document:
             raw = Path(self.path).read_bytes()
         except OSError:
             return True
-        return hashlib.sha256(raw).digest() != self.saved_digest
+        return raw != self._saved_bytes
 
     def save(self, path: str | Path | None = None) -> None:
         """Write atomically: a temporary file beside the target, fsynced, renamed over it."""
@@ -201,7 +208,7 @@ class Document:
         data = self.to_bytes()
         write_atomic(target, data)
         if path is None or Path(path) == Path(self.path):
-            self.saved_digest = hashlib.sha256(data).digest()
+            self._saved_bytes = data
             self._saved_text = self.text()
             self._saved_marker = self._undo[-1] if self._undo else None
 
@@ -399,12 +406,12 @@ class Document:
         for seg, text in texts.items():
             seg.text = text
             seg.rescan()
-        self._rebuild()
+        self._rebuild(change.nodes)
         return None
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, nodes: dict[Segment, Node] | None = None) -> None:
         """Re-read the whole text after a restructure is undone, keeping each node's object."""
-        old = dict(self.node_of)
+        old = {**self.node_of, **(nodes or {})}
         data = tomllib.loads(self.text())
         self.plan.data.clear()
         self.plan.data.update(data)
@@ -456,11 +463,13 @@ class Document:
     def _snapshot(self) -> tuple[list[Segment], dict[Segment, str]]:
         return list(self.segments), {s: s.text for s in self.segments}
 
-    def _restructured(self, before: tuple[list[Segment], dict[Segment, str]], label: str) -> None:
+    def _restructured(self, before: tuple[list[Segment], dict[Segment, str]], label: str,
+                      nodes: dict[Segment, Node]) -> None:
         after = self._snapshot()
         texts_before = {s: t for s, t in before[1].items() if after[1].get(s) != t}
         texts_after = {s: t for s, t in after[1].items() if before[1].get(s) != t}
-        self._push(_Restructure((before[0], texts_before), (after[0], texts_after), label))
+        self._push(_Restructure((before[0], texts_before), (after[0], texts_after), label,
+                                {**nodes, **self.node_of}))
 
     def _tidy(self) -> None:
         """A blank line before every header, and none piling up at the end of the file."""
@@ -503,7 +512,7 @@ class Document:
             raise EditError("an action cannot hold other nodes")
         if parent.kind != "plan":
             self.segment(parent)
-        before = self._snapshot()
+        before, nodes = self._snapshot(), dict(self.node_of)
         values: dict[str, Any] = {"id": self.new_id(parent, kind)}
         if kind == "action":
             values.update(title="", lead="", due="", status=self._first_status())
@@ -522,7 +531,7 @@ class Document:
         self.node_of[seg] = node
         self.seg_of[id(node)] = seg
         self._tidy()
-        self._restructured(before, f"add {kind}")
+        self._restructured(before, f"add {kind}", nodes)
         return node
 
     def _place_new(self, parent: Node, node: Node, after: Node | None, segs: list[Segment]) -> int:
@@ -544,7 +553,7 @@ class Document:
         """A copy of a node (and everything under it) right after it, with new unique ids."""
         if node.parent is None:
             raise EditError("the plan itself cannot be duplicated")
-        before = self._snapshot()
+        before, nodes = self._snapshot(), dict(self.node_of)
         i, j = self.span(node)
         copies = [Segment(s.text) for s in self.segments[i:j]]
         text = "".join(c.text for c in copies)
@@ -570,7 +579,7 @@ class Document:
         self._tidy()
         for n in copy_plan_nodes.walk():
             self._set_quietly(n, "id", self.new_id(n.parent or parent, n.kind, exclude=n))
-        self._restructured(before, f"duplicate {node.kind}")
+        self._restructured(before, f"duplicate {node.kind}", nodes)
         return copy_plan_nodes
 
     def _set_quietly(self, node: Node, key: str, value: Any) -> None:
@@ -581,7 +590,7 @@ class Document:
         """Delete a node with everything under it, and the comments written directly above it."""
         if node.parent is None:
             raise EditError("the plan itself cannot be deleted")
-        before = self._snapshot()
+        before, nodes = self._snapshot(), dict(self.node_of)
         i, j = self.span(node)
         for seg in self.segments[i:j]:
             n = self.node_of.pop(seg, None)
@@ -597,7 +606,7 @@ class Document:
             while last.ends_with_blank():
                 last.text = last.text[: -len(self.newline)]
         self._tidy()
-        self._restructured(before, f"delete {node.kind}")
+        self._restructured(before, f"delete {node.kind}", nodes)
 
     def move(self, node: Node, step: int) -> bool:
         """Move a node up (-1) or down (+1) among its siblings; False at either end."""
@@ -609,7 +618,7 @@ class Document:
         if not 0 <= other_index < len(parent.children):
             return False
         other = parent.children[other_index]
-        before = self._snapshot()
+        before, nodes = self._snapshot(), dict(self.node_of)
         first, second = (other, node) if step < 0 else (node, other)
         i, j = self.span(first)
         m, n = self.span(second)
@@ -622,7 +631,7 @@ class Document:
         dl = self._data_list(parent, node.kind)
         dl[k], dl[other_index] = dl[other_index], dl[k]
         self._tidy()
-        self._restructured(before, f"move {node.kind}")
+        self._restructured(before, f"move {node.kind}", nodes)
         return True
 
     def move_to(self, node: Node, new_parent: Node) -> None:
@@ -631,7 +640,7 @@ class Document:
         if parent is None or new_parent.kind != parent.kind or new_parent is parent:
             raise EditError(f"a {node.kind} can only move to another {parent.kind if parent else ''}")
         self.segment(new_parent)
-        before = self._snapshot()
+        before, nodes = self._snapshot(), dict(self.node_of)
         i, j = self.span(node)
         moved = self.segments[i:j]
         del self.segments[i:j]
@@ -647,7 +656,7 @@ class Document:
         self._data_list(new_parent, node.kind).append(node.data)
         node.parent = new_parent
         self._tidy()
-        self._restructured(before, f"move {node.kind}")
+        self._restructured(before, f"move {node.kind}", nodes)
 
     # -- ids ---------------------------------------------------------------------------------
     def new_id(self, parent: Node, kind: str, exclude: Node | None = None) -> str:
@@ -738,6 +747,18 @@ def _line_after(text: str, offset: int) -> int:
     return len(text) if nl < 0 else nl + 1
 
 
+def _temporary_beside(target: Path) -> tuple[int, str]:
+    """A new file next to `target`, open for writing, that no other process has (like
+    tempfile.mkstemp, without importing tempfile and random on every `cap set`)."""
+    for n in range(1000):
+        tmp = str(target.parent / f".{target.name}.{os.getpid()}.{n}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot make a temporary file beside {target}")
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write a file so that a crash leaves either the old file or the new one, never half."""
     target = Path(target)
@@ -745,7 +766,7 @@ def write_atomic(target: Path, data: bytes) -> None:
         mode: int | None = target.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = None
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = _temporary_beside(target)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

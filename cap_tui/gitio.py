@@ -7,8 +7,10 @@ imports Textual or tomlkit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -235,6 +237,12 @@ class CatFile:
             )
         except FileNotFoundError:
             raise GitError("git is not installed (or not on PATH)") from None
+        if sys.platform == "linux" and self._proc.stdout is not None:
+            import fcntl
+
+            # a bigger pipe: a plan of megabytes comes over in fewer, larger reads
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(self._proc.stdout.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
         return self
 
     def read(self, oid: str) -> bytes:

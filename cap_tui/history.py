@@ -10,11 +10,12 @@ Speed on a long history of a big plan comes from three things:
   each commit and its parents, one `git cat-file --batch` for the blobs' bytes;
 - a blob seen twice (a parent is usually the previous commit) is read into a `Version` once;
 - a version is never parsed whole when it need not be: the file is cut at its table headers and
-  each table is parsed on its own, cached by its bytes, so a table unchanged since the last commit
-  costs a dictionary look-up. For one action, only the tables around that action's id are read.
-Whenever a shortcut cannot be sure of its answer (a header written in an unusual way, a line
-inside a string that looks like a header), that version is parsed whole with tomllib instead, so
-the result is always what tomllib reads.
+  each table is parsed on its own, cached by its bytes, so a table unchanged since the last
+  version costs a comparison of bytes; for one action, only the tables that could hold its id
+  (and the themes and programmes around it) are parsed at all.
+Whenever the shortcut cannot be sure of its answer (a header written in an unusual way, a line
+inside a string that looks like a header, a sub-table), that version is parsed whole with tomllib
+instead, so the result is always what tomllib reads.
 """
 
 from __future__ import annotations
@@ -35,9 +36,13 @@ from .problems import PlanError
 from .source import decode, parse_toml
 
 _BOM = b"\xef\xbb\xbf"
-_THEME = b"\n[[theme]]"
-_PROGRAMME = b"\n[[theme.programme]]"
-_ACTION = b"\n[[theme.programme.action]]"
+THEME, PROGRAMME, ACTION = "theme", "programme", "action"
+
+
+_Table = tuple[str, dict[str, Any], str]  # kind, the table, its id
+_KINDS = {"theme": THEME, "programme": PROGRAMME, "action": ACTION}
+_HEADS = {"theme": b"[theme]]", "programme": b"[theme.programme]]",
+          "action": b"[theme.programme.action]]"}
 
 
 class ActionRec(NamedTuple):
@@ -79,17 +84,21 @@ class Reader:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._tables: dict[bytes, tuple[str, dict[str, Any]] | None] = {}
+        self._tables: dict[bytes, _Table | None] = {}
+        self._recs: dict[bytes, ActionRec] = {}  # the last record made of each action table
+        self._last_parts: list[bytes] = []
+        self._skipped: set[bytes] = set()  # action tables that cannot hold an id asked for
         self._metas: dict[bytes, dict[str, Any] | None] = {}
         self._vocabs: dict[int, tuple[dict[str, Any], Vocabulary]] = {}
         self.whole_reads = 0  # versions that needed a whole tomllib parse (for tests)
 
     def version(self, raw: bytes, only: frozenset[str] | None = None) -> Version:
         """The version of a blob: every action, or only those with an id in `only`."""
-        text = b"\n" + (raw[3:] if raw.startswith(_BOM) else raw)
-        v = self._targeted(text, only) if only is not None and len(only) <= 8 else None
-        if v is None:
-            v = self._split(text, only)
+        if raw.startswith(_BOM):
+            raw = raw[3:]
+        # every header is found as "\n[": a file starting with one gets a newline in front
+        text = b"\n" + raw if raw.lstrip(b" \t").startswith(b"[") else raw
+        v = self._split(text, only)
         if v is None:
             v = self._whole(raw, only)
         if not v.error:
@@ -100,17 +109,17 @@ class Reader:
         return v
 
     # -- one table at a time -----------------------------------------------------------------
-    def _table(self, part: bytes) -> tuple[str, dict[str, Any]] | None:
+    def _table(self, part: bytes) -> _Table | None:
         """A piece of the file from one `[[...]]` header (without its leading "[") to the next.
 
-        ("theme" | "programme" | "action", its table) or None when it is anything else or does
-        not parse on its own.
+        ("theme" | "programme" | "action", its table, its id) or None when it is anything else
+        or does not parse on its own.
         """
         try:
             return self._tables[part]
         except KeyError:
             pass
-        result: tuple[str, dict[str, Any]] | None = None
+        result: _Table | None = None
         try:
             data = tomllib.loads("[" + part.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -119,16 +128,16 @@ class Reader:
             t = data["theme"]
             if isinstance(t, list):
                 if len(t) == 1 and isinstance(t[0], dict) and "programme" not in t[0]:
-                    result = ("theme", t[0])
+                    result = (THEME, t[0], _id(t[0]))
             elif isinstance(t, dict) and list(t) == ["programme"]:
                 p = t["programme"]
                 if isinstance(p, list):
                     if len(p) == 1 and isinstance(p[0], dict) and "action" not in p[0]:
-                        result = ("programme", p[0])
+                        result = (PROGRAMME, p[0], _id(p[0]))
                 elif isinstance(p, dict) and list(p) == ["action"]:
                     a = p["action"]
                     if isinstance(a, list) and len(a) == 1 and isinstance(a[0], dict):
-                        result = ("action", a[0])
+                        result = (ACTION, a[0], _id(a[0]))
         self._tables[part] = result
         return result
 
@@ -149,107 +158,127 @@ class Reader:
         self._metas[chunk] = result
         return result
 
-    # -- a few actions: look for their ids ---------------------------------------------------
-    def _targeted(self, text: bytes, only: frozenset[str]) -> Version | None:
-        first = text.find(b"\n[[")
-        head = text if first < 0 else text[:first]
-        meta = self._meta(head)
-        if meta is None or (first >= 0 and text.find(b"[plan", first) >= 0):
-            return None
-        if b"\\u" in text or b"\\U" in text:  # an id could be written with escapes
-            return None
-        v = Version(meta=meta)
-        for wanted in sorted(only):
-            found = self._find(text, wanted)
-            if found is False:
-                return None
-            if found is not None:
-                v.actions[wanted] = found
-        return v
-
-    def _find(self, text: bytes, wanted: str) -> ActionRec | None | bool:
-        """The first action with this id (None: there is none; False: cannot tell)."""
-        needle = wanted.encode("utf-8")
-        if not needle:
-            return False
-        pos = text.find(needle)
-        while pos >= 0:
-            start = text.rfind(b"\n[", 0, pos)
-            if start < 0:
-                return False
-            end = text.find(b"\n[", pos)
-            end = len(text) if end < 0 else end
-            if not text.startswith(b"\n[[", start):
-                pos = text.find(needle, end)  # in the [plan] tables: not an action
-                continue
-            table = self._table(text[start + 2 : end])
-            if table is None:
-                return False
-            kind, data = table
-            if kind == "action" and _id(data) == wanted:
-                if end < len(text) and not text.startswith(b"\n[[", end):
-                    return False  # a sub-table or other table follows: read it all
-                return self._place(text, start, data)
-            pos = text.find(needle, end)
-        return None
-
-    def _place(self, text: bytes, start: int, data: dict[str, Any]) -> ActionRec | bool:
-        p = text.rfind(_PROGRAMME, 0, start)
-        if p < 0:
-            return False
-        # between the programme's header and the action: only action headers
-        if text.count(b"\n[", p, start) != text.count(_ACTION, p, start) + 1:
-            return False
-        t = text.rfind(_THEME, 0, p)
-        if t < 0:
-            return False
-        if text.count(b"\n[", t, p) != (text.count(_ACTION, t, p)
-                                        + text.count(_PROGRAMME, t, p) + 1):
-            return False
-        programme = self._table(text[p + 2 : _next(text, p + 2)])
-        theme = self._table(text[t + 2 : _next(text, t + 2)])
-        if programme is None or theme is None or programme[0] != "programme" or \
-                theme[0] != "theme":
-            return False
-        return ActionRec(data, _id(programme[1]), _id(theme[1]))
-
     # -- every action: cut the file at its headers -------------------------------------------
+    def _parts(self, text: bytes) -> list[bytes]:
+        """`text.split(b"\\n[")`, reusing the last version's pieces where they are unchanged.
+
+        Walking the last version's pieces and checking each is still there (a memcmp) is far
+        cheaper than cutting and hashing megabytes afresh; reused pieces keep their cached hash
+        and their parsed table. When a piece has changed, the walk finds its place again in the
+        last version by the next piece that is the same.
+        """
+        prev = self._last_parts
+        if not prev:
+            parts = text.split(b"\n[")
+        else:
+            parts = []
+            index: dict[bytes, int] | None = None
+            i, n, off, size = 0, len(prev), 0, len(text)
+            starts = text.startswith
+            while True:
+                if i < n:
+                    p = prev[i]
+                    e = off + len(p)
+                    if starts(p, off) and (e == size or starts(b"\n[", e)):
+                        parts.append(p)
+                        i += 1
+                        if e == size:
+                            break
+                        off = e + 2
+                        continue
+                nxt = text.find(b"\n[", off)
+                e = size if nxt < 0 else nxt
+                part = text[off:e]
+                if index is None:
+                    index = {q: j for j, q in enumerate(prev)}
+                j = index.get(part)
+                if j is None:
+                    parts.append(part)
+                    i += 1
+                else:
+                    parts.append(prev[j])
+                    i = j + 1
+                if nxt < 0:
+                    break
+                off = nxt + 2
+        self._last_parts = parts
+        return parts
+
+    def _prime(self, parts: list[bytes], text: bytes) -> None:
+        """Fill the table cache from one whole parse, which costs less than a parse per table.
+
+        Only when the file is nothing but its `[[...]]` tables, in order, and `[plan...]` tables:
+        then the n-th header piece is exactly the n-th node's table (without its children).
+        """
+        heads = [p for p in parts[1:] if p.startswith(b"[")]
+        rest = [p for p in parts[1:] if not p.startswith(b"[")]
+        try:
+            data = tomllib.loads(text.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return
+        if rest and self._meta(b"".join(b"\n[" + p for p in rest)) is None:
+            return
+        nodes = list(Plan(self.path, data).nodes())
+        if len(nodes) != len(heads) or set(data) - {"plan", "theme"}:
+            return
+        found: dict[bytes, _Table] = {}
+        for part, node in zip(heads, nodes, strict=True):
+            if not part.startswith(_HEADS[node.kind]) or part in found:
+                return
+            child = {"theme": "programme", "programme": "action"}.get(node.kind)
+            table = {k: v for k, v in node.data.items() if k != child} if child else node.data
+            found[part] = (_KINDS[node.kind], table, node.id)
+        self._tables.update(found)
+
     def _split(self, text: bytes, only: frozenset[str] | None) -> Version | None:
-        parts = text.split(b"\n[")
+        parts = self._parts(text)
         root = parts[0]
         if root.strip() and self._meta(root) != {}:
             return None  # top-level keys before the first table
+        if only is None and not self._tables:
+            self._prime(parts, text)
         plan_parts: list[bytes] = []
         v = Version()
         actions, order = v.actions, v.order
+        tables, recs = self._tables, self._recs
+        needles = _needles(only) if only is not None else ()
         theme = programme = None
+        skipped = self._skipped
         for part in parts[1:]:
-            if not part.startswith(b"["):
-                plan_parts.append(part)
-                continue
-            if only is not None and programme is not None and part.startswith(
-                    b"[theme.programme.action]]") and part not in self._tables and not any(
-                    w in part for w in _needles(only)):
-                if b"\\u" not in part and b"\\U" not in part:
-                    continue  # an action that cannot be one of those asked for
-            table = self._table(part)
+            table = tables.get(part)
             if table is None:
-                return None
-            kind, data = table
-            if kind == "action":
+                if not part.startswith(b"["):
+                    plan_parts.append(part)
+                    continue
+                if only is not None and programme is not None and part in skipped:
+                    continue
+                if (only is not None and programme is not None
+                        and part.startswith(b"[theme.programme.action]]")
+                        and part not in tables
+                        and not any(w in part for w in needles)
+                        and b"\\u" not in part and b"\\U" not in part):
+                    skipped.add(part)
+                    continue  # an action that cannot be one of those asked for
+                table = self._table(part)
+                if table is None:
+                    return None
+            kind, data, nid = table
+            if kind is ACTION:
                 if programme is None:
                     return None
-                aid = _id(data)
-                if only is None or aid in only:
-                    if aid not in actions:
-                        actions[aid] = ActionRec(data, programme, theme or "")
-                    order.append(aid)
-            elif kind == "programme":
+                if only is None or nid in only:
+                    if nid not in actions:
+                        rec = recs.get(part)
+                        if rec is None or rec.programme != programme or rec.theme != theme:
+                            rec = recs[part] = ActionRec(data, programme, theme or "")
+                        actions[nid] = rec
+                    order.append(nid)
+            elif kind is PROGRAMME:
                 if theme is None:
                     return None
-                programme = _id(data)
+                programme = nid
             else:
-                theme, programme = _id(data), None
+                theme, programme = nid, None
         meta = self._meta(b"".join(b"\n[" + p for p in plan_parts)) if plan_parts else {}
         if meta is None:
             return None
@@ -288,11 +317,6 @@ def _needles(only: frozenset[str]) -> tuple[bytes, ...]:
     return n
 
 
-def _next(text: bytes, pos: int) -> int:
-    end = text.find(b"\n[", pos)
-    return len(text) if end < 0 else end
-
-
 # -- walking the history -----------------------------------------------------------------------
 @dataclass(slots=True)
 class _Step:
@@ -309,6 +333,8 @@ class _History:
         root, rel = _where(repo, path)
         self.root, self.rel = root, rel
         self.commits = file_log(root, rel, rev)
+        if not self.commits:
+            raise GitError(f"{rel} has no history in git: no commit up to {rev} has it")
         specs: list[str] = []
         for c in self.commits:
             specs.append(f"{c.sha}:{c.path or rel}")
@@ -544,7 +570,9 @@ def action_history(repo: str | Path, path: str, action_id: str,
     with _History(repo, path, rev, frozenset({action_id})) as h:
         for c, after, parents in h.walk():
             if after.error:
-                entries.append(_entry(c, "unreadable", None, None, error=after.error))
+                # said only while the action is in the plan: its state here is unknown
+                if any(action_id in p.actions for p in parents):
+                    entries.append(_entry(c, "unreadable", None, None, error=after.error))
                 continue
             e = _change(action_id, c, after, parents)
             if e is not None:
@@ -595,9 +623,11 @@ def history_all(repo: str | Path, path: str, rev: str = "HEAD") -> list[Timeline
             last = after
             base = parents[0]
             changed: list[str] = []
+            before = base.actions
             for aid, ra in after.actions.items():
-                rp = base.actions.get(aid)
-                if rp is None or rp.data is not ra.data or rp.programme != ra.programme:
+                rp = before.get(aid)
+                if rp is not ra and (rp is None or rp.data is not ra.data
+                                     or rp.programme != ra.programme):
                     changed.append(aid)
             changed.extend(aid for aid in base.actions if aid not in after.actions)
             if len(parents) > 1:  # a merge: also what only the other parents had

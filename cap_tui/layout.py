@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 _BARE_KEY = r"[A-Za-z0-9_-]+"
@@ -79,18 +78,23 @@ def rebase(block: Block, start: int) -> Block:
     )
 
 
-@dataclass(slots=True)
 class Entry:
     """One `key = value` in a table: where the key starts and where its value ends."""
 
-    key: tuple[str, ...]
-    start: int  # offset of the key's first character
-    value_start: int  # offset of the value's first character
-    value_end: int  # offset just after the value
-    line_end: int  # offset of the end of the value's last line (before its newline)
+    __slots__ = ("key", "line_end", "start", "value_end", "value_start")
+
+    def __init__(self, key: tuple[str, ...], start: int, value_start: int, value_end: int,
+                 line_end: int) -> None:
+        self.key = key
+        self.start = start  # offset of the key's first character
+        self.value_start = value_start  # offset of the value's first character
+        self.value_end = value_end  # offset just after the value
+        self.line_end = line_end  # offset of the end of the value's last line
+
+    def __repr__(self) -> str:
+        return f"Entry({self.key!r}, {self.start}, {self.value_start}, {self.value_end})"
 
 
-@dataclass(slots=True)
 class Block:
     """A table: its header (or none, for the top of the file) and the lines up to the next one.
 
@@ -98,13 +102,20 @@ class Block:
     because such a comment speaks of the table below it. `end` is where the next block starts.
     """
 
-    name: tuple[str, ...]
-    is_array: bool
-    start: int
-    header: int  # offset of the `[` (or 0 for the root block)
-    body: int  # offset just after the header line
-    end: int
-    entries: list[Entry] = field(default_factory=list)
+    __slots__ = ("body", "end", "entries", "header", "is_array", "name", "start")
+
+    def __init__(self, name: tuple[str, ...], is_array: bool, start: int, header: int, body: int,
+                 end: int, entries: list[Entry] | None = None) -> None:
+        self.name = name
+        self.is_array = is_array
+        self.start = start
+        self.header = header  # offset of the `[` (or 0 for the root block)
+        self.body = body  # offset just after the header line
+        self.end = end
+        self.entries: list[Entry] = entries if entries is not None else []
+
+    def __repr__(self) -> str:
+        return f"Block({self.name!r}, {self.start}, {self.header}, {self.body}, {self.end})"
 
     def entry(self, key: str) -> Entry | None:
         for e in self.entries:

@@ -7,7 +7,6 @@ by validation, the summary and the editor. Nothing here imports Textual or tomlk
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,14 +19,17 @@ LEVELS = ("plan", "theme", "programme", "action")
 CHILD_KEY = {"plan": "theme", "theme": "programme", "programme": "action"}
 
 
-@dataclass(eq=False)
 class Node:
     """A theme, programme or action (or the plan itself), holding its own table's data."""
 
-    kind: str
-    data: dict[str, Any]
-    parent: Node | None = None
-    children: list[Node] = field(default_factory=list)
+    __slots__ = ("children", "data", "kind", "parent")
+
+    def __init__(self, kind: str, data: dict[str, Any], parent: Node | None = None,
+                 children: list[Node] | None = None) -> None:
+        self.kind = kind
+        self.data = data
+        self.parent = parent
+        self.children: list[Node] = children if children is not None else []
 
     @property
     def id(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from typing import NamedTuple
 from typing import Any
 
 from .document import Document
@@ -31,8 +31,7 @@ _PATH = {"plan": ("plan",), "theme": ("theme",), "programme": ("theme", "program
          "action": ("theme", "programme", "action")}
 
 
-@dataclass
-class Cut:
+class Cut(NamedTuple):
     """One table cut out of a file, open for editing as a small Document of its own."""
 
     start: int

@@ -68,7 +68,9 @@ def wrap(pieces: Iterable[Piece], width: int, first: str = "", hang: str = "") -
             lines.append(line)
             line, col, empty = ([(hang, "")] if hang else []), len(hang), True
         if not empty:
-            line.append((gap, ""))
+            # a space between two words of one style takes the style (struck-through runs)
+            style = unit[0][1] if line and line[-1][1] == unit[0][1] else ""
+            line.append((gap, style))
             col += len(gap)
         line.extend(unit)
         col += n
@@ -106,6 +108,10 @@ def change_pieces(f: FieldChange, context: int | None = 8) -> list[Piece]:
         if f.added:
             return [("{+", ADDED), (_clip_words(text, 40), ADDED), ("+}", ADDED)]
         return [("[-", REMOVED), (_clip_words(text, 40), REMOVED), ("-]", REMOVED)]
+    if f.kind in ("vocabulary", "field-spec") and (f.added or f.removed):
+        if f.added:
+            return [("added: ", ADDED), (safe(f.new_text), "")]
+        return [("removed: ", REMOVED), (safe(f.old_text), "")]
     old = safe(f.old_text) if not f.added else "(not set)"
     new = safe(f.new_text) if not f.removed else "(not set)"
     old_style = _status_style(f.old_colour) if f.kind == "status" else ""
@@ -157,7 +163,8 @@ def render_text(d: PlanDiff, out: Out) -> None:
     if d.same:
         out.line("No changes: the two versions say the same.")
         return
-    out.line((summary(d).capitalize(), "bold"))
+    for line in wrap([(summary(d).capitalize(), "bold")], w, hang="  "):
+        out.line(*line)
     if d.plan_level:
         out.line("")
         out.line(("Plan", "bold underline"))
@@ -345,7 +352,8 @@ def textconv(plan: Plan) -> str:
         lines += _facts("plan", key, meta[key])
     for key, st in vocab.statuses.items():
         extra = ", ".join(x for x in (st.colour, "finished" if st.finished else "") if x)
-        lines.append(f"plan status {safe(key)}: {safe(st.label)}" + (f" ({extra})" if extra else ""))
+        lines.append(f"plan status {safe(key)}: {safe(st.label)}"
+                     + (f" ({extra})" if extra else ""))
     for key, spec in vocab.fields.items():
         bits = [spec.type] + (["required"] if spec.required else [])
         if spec.choices:
@@ -381,10 +389,8 @@ def _action_facts(a: Node, vocab: Vocabulary, order: list[str]) -> list[str]:
     prefix = _ident(a)
     lines = [f"{prefix} title: {safe(a.title)}".rstrip()]
     programme, theme = a.programme, a.theme
-    where = f"{_ident(programme) if programme else '(none)'}"
-    if theme is not None:
-        where += f" (theme {_ident(theme)})"
-    lines.append(f"{prefix} programme: {where}")
+    lines.append(f"{prefix} programme: {_ident(programme) if programme else '(none)'}")
+    lines.append(f"{prefix} theme: {_ident(theme) if theme else '(none)'}")
     for key in _ordered(a.data, order, {"id", "title"}):
         value = a.data[key]
         if key == "status":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +13,17 @@ BOM = "\ufeff"
 _TOMLLIB_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-@dataclass(slots=True)
 class Source:
     """A plan file's text as read, and how it was written (BOM, line endings)."""
 
-    path: str
-    raw: bytes
-    text: str  # the text without its BOM
-    bom: bool
-    newline: str  # "\n" or "\r\n": what new lines written into this file use
+    __slots__ = ("bom", "newline", "path", "raw", "text")
+
+    def __init__(self, path: str, raw: bytes, text: str, bom: bool, newline: str) -> None:
+        self.path = path
+        self.raw = raw
+        self.text = text  # the text without its BOM
+        self.bom = bom
+        self.newline = newline  # "\n" or "\r\n": what new lines written into this file use
 
 
 def decode(path: str, raw: bytes) -> Source:

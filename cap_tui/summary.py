@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .plan import Node, Plan
@@ -13,30 +12,35 @@ DUE_SOON_DAYS = 30
 UNKNOWN = Status("?", "No valid status", "", False)
 
 
-@dataclass(slots=True)
 class Tally:
     """Counts for a set of actions."""
 
-    total: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    finished: int = 0
-    overdue: list[Node] = field(default_factory=list)
-    due_soon: list[Node] = field(default_factory=list)
+    __slots__ = ("by_status", "due_soon", "finished", "overdue", "total")
+
+    def __init__(self, by_status: dict[str, int] | None = None) -> None:
+        self.total = 0
+        self.by_status: dict[str, int] = by_status if by_status is not None else {}
+        self.finished = 0
+        self.overdue: list[Node] = []
+        self.due_soon: list[Node] = []
 
     def percent(self, count: int) -> float:
         return 100.0 * count / self.total if self.total else 0.0
 
 
-@dataclass(slots=True)
 class Summary:
     """A plan's summary, with the same counts per theme and per lead."""
 
-    plan: Plan
-    today: date | None
-    statuses: dict[str, Status]
-    overall: Tally
-    groups: dict[str, Tally]
-    group_by: str
+    __slots__ = ("group_by", "groups", "overall", "plan", "statuses", "today")
+
+    def __init__(self, plan: Plan, today: date | None, statuses: dict[str, Status],
+                 overall: Tally, groups: dict[str, Tally], group_by: str) -> None:
+        self.plan = plan
+        self.today = today
+        self.statuses = statuses
+        self.overall = overall
+        self.groups = groups
+        self.group_by = group_by
 
 
 def _group_key(by: str) -> Callable[[Node], str]:

@@ -6,10 +6,8 @@ used for data) and control characters such as ESC are written as visible escapes
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 import sys
 from collections.abc import Callable
 from typing import IO, Any
@@ -69,7 +67,13 @@ def is_tty(stream: IO[str]) -> bool:
 def width(stream: IO[str]) -> int:
     """The terminal's width, or 80 when piped."""
     if is_tty(stream):
-        return max(shutil.get_terminal_size((80, 24)).columns, 40)
+        columns = os.environ.get("COLUMNS", "")  # as shutil.get_terminal_size honours it
+        if columns.isdigit() and int(columns) > 0:
+            return max(int(columns), 40)
+        try:
+            return max(os.get_terminal_size(stream.fileno()).columns, 40)
+        except (OSError, ValueError):
+            return 80
     return 80
 
 
@@ -118,6 +122,8 @@ class Out:
 def write_json(stream: IO[str], data: Any, indent: int | None = 2,
                default: Callable[[Any], Any] | None = None) -> None:
     """JSON for tools, UTF-8 as it is, but with every control character escaped (\\u009b)."""
+    import json
+
     text = json.dumps(data, indent=indent, ensure_ascii=False, default=default)
     stream.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
 

@@ -337,7 +337,8 @@ def validate(plan: Plan, today: date | None = None, positions: bool = True) -> l
     return problems
 
 
-def validate_path(path: str, today: date | None = None) -> tuple[Plan | None, list[Problem]]:
+def validate_path(path: str, today: date | None = None, positions: bool = True,
+                  ) -> tuple[Plan | None, list[Problem]]:
     """Load and check one file; a file that cannot be read gives (None, [its problem])."""
     from .plan import load_plan
 
@@ -345,4 +346,4 @@ def validate_path(path: str, today: date | None = None) -> tuple[Plan | None, li
         plan = load_plan(path)
     except PlanError as exc:
         return None, [exc.problem]
-    return plan, validate(plan, today)
+    return plan, validate(plan, today, positions)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(NamedTuple):
     """One status of a plan's vocabulary. The label is always shown; the colour only helps."""
 
     key: str
@@ -29,8 +28,7 @@ COLOURS = ("green", "amber", "red", "blue", "grey", "magenta", "cyan", "yellow")
 FIELD_TYPES = ("line", "text", "number", "date", "choice")
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """How to edit and check one field of an action."""
 
     key: str

@@ -143,10 +143,15 @@ def _textconv(paths: list[str]) -> int:
         data = parse_toml(source)
     except PlanError:
         data = None
-    stdout = sys.stdout.buffer
     if data is None or not isinstance(data.get("plan"), dict):
-        stdout.write(raw)
+        body = raw
     else:
-        stdout.write(textconv(Plan(path, data, source)).encode("utf-8"))
-    stdout.flush()
+        body = textconv(Plan(path, data, source)).encode("utf-8")
+    stdout = getattr(sys.stdout, "buffer", None)
+    if stdout is None:  # a test's StringIO
+        sys.stdout.write(body.decode("utf-8", "surrogateescape"))
+    else:
+        sys.stdout.flush()
+        stdout.write(body)
+        stdout.flush()
     return 0

@@ -14,6 +14,7 @@ so a .gitattributes that existed before is left byte for byte as it was.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import shlex
 import shutil
@@ -258,10 +259,8 @@ def _drop_empty_section(root: Path) -> None:
     except GitError:
         left = b""
     if not left.strip():
-        try:
+        with contextlib.suppress(GitError):
             git(["config", "--local", "--remove-section", f"diff.{DRIVER}"], root)
-        except GitError:
-            pass
 
 
 def _status(root: Path) -> int:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 
 from ..document import Document
 from ..problems import PlanError
 from ..recent import remember
+from ..terminal import safe
 from .dialogs import ChoiceScreen, ProblemScreen
 from .editor import EditorScreen
 from .help import HelpScreen
@@ -123,10 +125,12 @@ class CapApp(App[None]):
         yield SystemCommand("plan: edit plan details", "Council, title, as-of date",
                             lambda: e.jump(e.plan.root, "council"))
         for key, st in e.plan.statuses.items():
-            yield SystemCommand(f"filter: status {st.label}", f"Only actions with status {key}",
+            yield SystemCommand(f"filter: status {escape(safe(st.label))}", f"Only actions with status {key}",
                                 lambda k=key: e.filter_status(k))
         for action in e.plan.actions():
-            yield SystemCommand(f"go: {action.id} {action.title}", "Jump to this action",
+            # the palette reads titles as markup: plan text is escaped so it shows as typed
+            title = escape(safe(f"{action.id} {action.title}"))
+            yield SystemCommand(f"go: {title}", "Jump to this action",
                                 lambda a=action: e.jump(a, "progress"), discover=False)
         yield from super().get_system_commands(screen)
 

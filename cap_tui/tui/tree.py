@@ -41,18 +41,19 @@ class PlanTree(Tree[Node]):
         self._tree_nodes: dict[int, TreeNode[Node]] = {}
         self._filter: Callable[[Node], bool] | None = None
         self.pending: Node | None = None  # the node the cursor is being put back on
-        self._unfiltered: set[int] = set()  # what was expanded before a filter opened all
+        self._unfiltered: set[tuple[str, str]] = set()  # unfolded before a filter opened all
+        self._ever: set[tuple[str, str]] = set()
 
     # -- building ----------------------------------------------------------------------------
     def rebuild(self, keep: Node | None = None, filter_fn: Callable[[Node], bool] | None = None,
                 ) -> None:
         """Fill the tree from the plan, keeping expansion and selection where they still apply."""
         if filter_fn is not None and self._filter is None:
-            self._unfiltered = {id(n.data) for n in self._nodes_expanded()}
+            self._unfiltered = self._remember()
         if filter_fn is None and self._filter is not None:
             expanded = self._unfiltered  # back to how the officer had it before filtering
         else:
-            expanded = {id(n.data) for n in self._nodes_expanded()}
+            expanded = self._remember()
         self._filter = filter_fn
         first_build = not self._tree_nodes
         self.clear()
@@ -66,13 +67,13 @@ class PlanTree(Tree[Node]):
             tnode = self.root.add(node_label(self.plan, theme, statuses), theme, expand=True)
             self._tree_nodes[id(theme)] = tnode
             for programme in shown if filter_fn else theme.children:
-                open_it = (eager or filter_fn is not None or id(programme.data) in expanded)
+                open_it = (eager or filter_fn is not None or _key(programme) in expanded)
                 pnode = tnode.add(node_label(self.plan, programme, statuses), programme,
                                   expand=open_it, allow_expand=bool(programme.children))
                 self._tree_nodes[id(programme)] = pnode
                 if open_it:
                     self._fill(pnode)
-            if not first_build and id(theme.data) not in expanded and not filter_fn:
+            if not first_build and _key(theme) not in expanded and not filter_fn:
                 tnode.collapse()
         self.root.expand()
         self.pending = None
@@ -98,6 +99,22 @@ class PlanTree(Tree[Node]):
             self._tree_nodes[id(action)] = pnode.add_leaf(
                 node_label(self.plan, action, statuses), action
             )
+
+    def _remember(self) -> set[tuple[str, str]]:
+        """What is unfolded now, plus what was unfolded of nodes no longer shown (a deleted
+        programme brought back by undo comes back as the officer left it)."""
+        shown = {_key(n.data) for n in self._tree_nodes_all() if n.data is not None}
+        now = {_key(n) for n in self._nodes_expanded()}
+        self._ever = (self._ever - shown) | now
+        return set(self._ever)
+
+    def _tree_nodes_all(self) -> list[TreeNode[Node]]:
+        out, stack = [], list(self.root.children)
+        while stack:
+            t = stack.pop()
+            out.append(t)
+            stack.extend(t.children)
+        return out
 
     def _nodes_expanded(self) -> list[Node]:
         out = []
@@ -172,3 +189,8 @@ class PlanTree(Tree[Node]):
             node.collapse()
         elif node.parent is not None and node.parent is not self.root:
             self.move_cursor(node.parent)
+
+
+def _key(node: Node) -> tuple[str, str]:
+    """What identifies a node across rebuilds, undo and redo: its kind and id, not its object."""
+    return node.kind, node.id
