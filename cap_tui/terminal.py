@@ -71,9 +71,11 @@ def width(stream: IO[str]) -> int:
         if columns.isdigit() and int(columns) > 0:
             return max(int(columns), 40)
         try:
-            return max(os.get_terminal_size(stream.fileno()).columns, 40)
+            columns = str(os.get_terminal_size(stream.fileno()).columns)
         except (OSError, ValueError):
             return 80
+        # a terminal that reports no size (0 columns) is taken as 80, as shutil would
+        return max(int(columns), 40) if columns != "0" else 80
     return 80
 
 
