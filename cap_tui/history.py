@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -87,6 +88,8 @@ class Reader:
         self._tables: dict[bytes, _Table | None] = {}
         self._recs: dict[bytes, ActionRec] = {}  # the last record made of each action table
         self._last_parts: list[bytes] = []
+        self._last_text = b""
+        self._last_ends: list[int] = []
         self._skipped: set[bytes] = set()  # action tables that cannot hold an id asked for
         self._metas: dict[bytes, dict[str, Any] | None] = {}
         self._vocabs: dict[int, tuple[dict[str, Any], Vocabulary]] = {}
@@ -162,46 +165,66 @@ class Reader:
     def _parts(self, text: bytes) -> list[bytes]:
         """`text.split(b"\\n[")`, reusing the last version's pieces where they are unchanged.
 
-        Walking the last version's pieces and checking each is still there (a memcmp) is far
-        cheaper than cutting and hashing megabytes afresh; reused pieces keep their cached hash
-        and their parsed table. When a piece has changed, the walk finds its place again in the
-        last version by the next piece that is the same.
+        Runs of the last version's pieces are checked in one memcmp each (`startswith` of a
+        memoryview), doubling the run while it holds and halving it where it does not, so an
+        unchanged stretch of a big file costs a few comparisons, not one per table, and reused
+        pieces keep their cached hash and parsed table. A piece that is new is cut out on its
+        own; after two in a row (an insertion or a deletion), the walk finds its place in the
+        last version again by looking the piece up.
         """
-        prev = self._last_parts
+        prev, last = self._last_parts, self._last_text
         if not prev:
             parts = text.split(b"\n[")
-        else:
-            parts = []
-            index: dict[bytes, int] | None = None
-            i, n, off, size = 0, len(prev), 0, len(text)
-            starts = text.startswith
-            while True:
-                if i < n:
-                    p = prev[i]
-                    e = off + len(p)
-                    if starts(p, off) and (e == size or starts(b"\n[", e)):
-                        parts.append(p)
-                        i += 1
-                        if e == size:
-                            break
-                        off = e + 2
-                        continue
-                nxt = text.find(b"\n[", off)
-                e = size if nxt < 0 else nxt
-                part = text[off:e]
-                if index is None:
-                    index = {q: j for j, q in enumerate(prev)}
-                j = index.get(part)
-                if j is None:
-                    parts.append(part)
-                    i += 1
-                else:
-                    parts.append(prev[j])
-                    i = j + 1
-                if nxt < 0:
+            self._last_parts, self._last_text = parts, text
+            self._last_ends = list(accumulate(map(len, parts)))
+            return parts
+        ends = self._last_ends  # ends[i]: length of pieces 0..i, without the separators
+
+        def start(i: int) -> int:  # where piece i starts in the last text
+            return (ends[i - 1] if i else 0) + 2 * i
+
+        view = memoryview(last)
+        parts: list[bytes] = []
+        index: dict[bytes, int] | None = None
+        i, n, off, size = 0, len(prev), 0, len(text)
+        starts = text.startswith
+        run, missed = 64, False
+        while True:
+            k = min(run, n - i)
+            matched = False
+            while k >= 1:
+                j = i + k
+                a, b = start(i), start(j) - 2
+                e = off + b - a
+                if starts(view[a:b], off) and (e == size or starts(b"\n[", e)):
+                    matched = True
                     break
-                off = nxt + 2
-        self._last_parts = parts
+                k //= 2
+            if matched:
+                parts.extend(prev[i:j])
+                i, missed = j, False
+                run = min(run * 2, 4096)
+                if e == size:
+                    break
+                off = e + 2
+                continue
+            run = 8
+            nxt = text.find(b"\n[", off)
+            e = size if nxt < 0 else nxt
+            part = text[off:e]
+            if missed:
+                if index is None:
+                    index = {q: x for x, q in enumerate(prev)}
+                x = index.get(part)
+                if x is not None:
+                    part, i = prev[x], x
+            parts.append(part)
+            i, missed = i + 1, True
+            if nxt < 0:
+                break
+            off = nxt + 2
+        self._last_parts, self._last_text = parts, text
+        self._last_ends = list(accumulate(map(len, parts)))
         return parts
 
     def _prime(self, parts: list[bytes], text: bytes) -> None:

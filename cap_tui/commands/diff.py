@@ -45,7 +45,7 @@ class _Side:
 def _sides(args: list[str]) -> tuple[_Side, _Side]:
     from ..gitio import locate, show
 
-    if len(args) == 2 and Path(args[0]).is_file():
+    if len(args) == 2 and (Path(args[0]).is_file() or args[0].endswith(".toml")):
         return _file("old", args[0]), _file("new", args[1])
     if len(args) == 1:
         path, revs = args[0], ["HEAD"]
@@ -56,9 +56,9 @@ def _sides(args: list[str]) -> tuple[_Side, _Side]:
     else:
         raise _Trouble(f"too many arguments\nusage: {USAGE}")
     if len(revs) == 1 and not Path(path).is_file():
-        hint = "" if Path(path).exists() else (
-            f" (to compare two revisions: cap diff {revs[0]} REV2 PATH)" if len(args) == 2 else "")
-        raise _Trouble(f"{path}: no such file{hint}")
+        # the working file is the new side; two revisions need no working file
+        raise _Trouble(f"{path}: no such file (to compare two revisions: "
+                       f"cap diff REV1 REV2 {path})")
     root, rel = locate(path)
     old = _Side("old", f"{revs[0]}:{rel}", show(root, revs[0], rel))
     if len(revs) == 2:
