@@ -122,6 +122,11 @@ class CapApp(App[None]):
                             e.action_overdue)
         yield SystemCommand("view: problems", "List every problem (p)", e.action_problems)
         yield SystemCommand("view: summary", "Show the summary (s)", e.action_summary)
+        yield SystemCommand("git: changes since the last commit",
+                            "What this plan's diff will show, action by action (g)",
+                            e.action_changes)
+        yield SystemCommand("git: history of this action",
+                            "Each commit that changed the selected action (h)", e.action_history)
         yield SystemCommand("plan: edit plan details", "Council, title, as-of date",
                             lambda: e.jump(e.plan.root, "council"))
         for key, st in e.plan.statuses.items():

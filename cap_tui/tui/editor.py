@@ -466,6 +466,21 @@ class EditorScreen(Screen[None]):
         self.remove_class("-show-side")
         self.query_one(PlanTree).focus()
 
+    def action_changes(self) -> None:
+        """What changed since the last commit (saved or not), as `cap diff` says it."""
+        from .review import changes_screen
+
+        self.app.push_screen(changes_screen(self.doc))
+
+    def action_history(self) -> None:
+        """The selected action's history through git, as `cap history` says it."""
+        from .review import history_screen
+
+        if self.current is None or self.current.kind != "action":
+            self.notify("Select an action to see its history", markup=False)
+            return
+        self.app.push_screen(history_screen(self.doc, self.current))
+
     def action_problems(self) -> None:
         self.add_class("-show-side")
         pane = self.query_one(ProblemsPane)

@@ -21,6 +21,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("p", "problems list: enter jumps to the node and field"),
         ("s", "summary (on a narrow terminal)"),
     ]),
+    ("Review", [
+        ("g", "changes since the last commit, action by action (as cap diff)"),
+        ("h", "the selected action's history through git (as cap history)"),
+    ]),
     ("Edit", [
         ("a", "add: an action (a programme on a theme, a theme on the plan)"),
         ("c", "duplicate the selected action or programme"),

@@ -28,6 +28,8 @@ class PlanTree(Tree[Node]):
         Binding("o", "screen.overdue", "Overdue", show=False),
         Binding("p", "screen.problems", "Problems"),
         Binding("s", "screen.summary", "Summary", show=False),
+        Binding("h", "screen.history", "History", show=False),
+        Binding("g", "screen.changes", "Changes", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("right", "expand_node", "Expand", show=False),
         Binding("left", "collapse_node", "Collapse", show=False),
