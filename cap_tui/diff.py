@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from .dates import parse_due
-from .plan import CHILD_KEY, Node, Plan
+from .plan import CHILD_KEY, Node, Plan, value_text
 from .vocab import (
     ACTION_FIELDS,
     PLAN_FIELDS,
@@ -286,25 +286,7 @@ def same_value(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def display(value: Any) -> str:
-    """A value as a person reads it: strings as they are, others as TOML writes them."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(_display_item(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {_display_item(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def _display_item(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else display(value)
+display = value_text  # one way to show a value, shared with the editor and the CLI
 
 
 def jsonable(value: Any) -> Any:

@@ -7,7 +7,7 @@ by validation, the summary and the editor. Nothing here imports Textual or tomlk
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,27 @@ from .vocab import DEFAULT_STATUSES, FIELD_TYPES, FieldSpec, Status
 
 LEVELS = ("plan", "theme", "programme", "action")
 CHILD_KEY = {"plan": "theme", "theme": "programme", "programme": "action"}
+
+
+def value_text(value: Any) -> str:
+    """A value as a person reads it: strings as they are, others as TOML writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_item_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_item_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _item_text(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else value_text(value)
 
 
 class Node:
@@ -43,16 +64,7 @@ class Node:
 
     def text(self, key: str) -> str:
         """A field as text for showing: "" when missing, non-strings as TOML would write them."""
-        value = self.data.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return value
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value)
+        return value_text(self.data.get(key))
 
     @property
     def theme(self) -> Node | None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..terminal import err, safe, write_json
 from .common import report
+
+if TYPE_CHECKING:
+    from ..plan import Node, Plan
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -25,13 +29,16 @@ def run(args: argparse.Namespace) -> int:
     return _set(args) if args.command == "set" else _get(args)
 
 
-def _get(args: argparse.Namespace) -> int:
-    from ..edits import field_spec, find_node
-    from ..plan import load_plan
+def _load(args: argparse.Namespace) -> tuple[Plan, Node] | int:
+    """The plan (read with tomllib) and the node named by ID, or the exit code saying why not."""
+    from ..edits import find_node
+    from ..plan import Plan
     from ..problems import PlanError
+    from ..source import parse_toml, read_source
 
     try:
-        plan = load_plan(args.path)
+        source = read_source(args.path)
+        plan = Plan(source.path, parse_toml(source), source)
     except PlanError as exc:
         report(exc.problem)
         return 2
@@ -39,6 +46,16 @@ def _get(args: argparse.Namespace) -> int:
     if node is None:
         err(f'{safe(args.path)}: no theme, programme or action has id "{safe(args.id)}"')
         return 1
+    return plan, node
+
+
+def _get(args: argparse.Namespace) -> int:
+    from ..edits import field_spec
+
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    plan, node = loaded
     if args.field not in node.data and field_spec(plan, node, args.field) is None:
         err(f'{safe(args.path)}: {safe(args.id)} has no field "{safe(args.field)}"')
         return 1
@@ -58,22 +75,16 @@ def _set(args: argparse.Namespace) -> int:
     when the whole file is opened as a Document. Both write what the editor would write."""
     from ..document import Document, EditError, write_atomic
     from ..edits import find_node, parse_value
-    from ..plan import Node, Plan
-    from ..problems import PlanError, Problem, Severity
+    from ..problems import Problem, Severity
     from ..quickedit import cut, line_of, splice
-    from ..source import parse_toml, read_source
     from ..validate import Checker
 
-    try:
-        source = read_source(args.path)
-        plan = Plan(source.path, parse_toml(source), source)
-    except PlanError as exc:
-        report(exc.problem)
-        return 2
-    node = find_node(plan, args.id)
-    if node is None:
-        err(f'{safe(args.path)}: no theme, programme or action has id "{safe(args.id)}"')
-        return 1
+    loaded = _load(args)
+    if isinstance(loaded, int):
+        return loaded
+    plan, node = loaded
+    source = plan.source
+    assert source is not None
     piece = cut(source, plan, node)
     if piece is not None:
         doc, target = piece.doc, piece.node
