@@ -11,6 +11,7 @@ value asked for, so a bug here can never write a file that does not say what the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tomllib
@@ -273,9 +274,9 @@ class Document:
         seg = self.segment(node)
         had = key in node.data
         old = node.data.get(key)
-        if isinstance(value, str) and isinstance(old, str):
-            if old.endswith("\n") and not value.endswith("\n") and "\n" in old[:-1] + value:
-                value += "\n"  # keep a multi-line string's closing quotes on their own line
+        if (isinstance(value, str) and isinstance(old, str) and old.endswith("\n")
+                and not value.endswith("\n") and "\n" in old[:-1] + value):
+            value += "\n"  # keep a multi-line string's closing quotes on their own line
         if had and _same(old, value):
             return False
         before = seg.text
@@ -443,19 +444,19 @@ class Document:
         mine = {id(n) for n in node.walk()}
         first = self.segments.index(self.segment(node))
         last = first
-        owner: Node | None = node
+        # a sub-table such as [theme.programme.action.budget] belongs to the last node of its
+        # path so far: within the span, that is this node or one of its descendants, even when
+        # it is written after them ([theme.programme.meta] after the programme's actions)
+        path = ("theme", "programme", "action")[: _depth(node)]
         for i in range(first + 1, len(self.segments)):
             seg = self.segments[i]
             n = self.node_of.get(seg)
             if n is not None:
                 if id(n) not in mine:
                     break
-                owner = n
                 last = i
-            elif seg.block.name and owner is not None and seg.block.name[: _depth(owner)] == (
-                ("theme", "programme", "action")[: _depth(owner)]
-            ):
-                last = i  # a sub-table such as [theme.programme.action.budget]
+            elif seg.name[: len(path)] == path:
+                last = i
             else:
                 break
         return first, last + 1
@@ -638,7 +639,8 @@ class Document:
         """Move an action to the end of another programme (or a programme to another theme)."""
         parent = node.parent
         if parent is None or new_parent.kind != parent.kind or new_parent is parent:
-            raise EditError(f"a {node.kind} can only move to another {parent.kind if parent else ''}")
+            where = parent.kind if parent else ""
+            raise EditError(f"a {node.kind} can only move to another {where}")
         self.segment(new_parent)
         before, nodes = self._snapshot(), dict(self.node_of)
         i, j = self.span(node)
@@ -731,9 +733,13 @@ def _same(a: Any, b: Any) -> bool:
 
 def _crlf_new_lines(old: str, new: str, newline: str) -> str:
     """`new` with the bare \n line ends in the part that differs from `old` as `newline`."""
-    head = len(os.path.commonprefix([old, new]))
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
     head = new.rfind("\n", 0, head) + 1  # from a line start, so no \r is cut off its \n
-    tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
     middle = re.sub(r"(?<!\r)\n", newline, new[head : len(new) - tail])
     return new[:head] + middle + new[len(new) - tail :]
 
@@ -776,10 +782,8 @@ def write_atomic(target: Path, data: bytes) -> None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     try:
         dir_fd = os.open(target.parent, os.O_RDONLY)

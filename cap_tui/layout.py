@@ -213,13 +213,7 @@ def scan(text: str) -> list[Block]:
         vend = value_end(text, vstart)
         t = _LINE_TAIL.match(text, vend)
         tail_end = t.end() if t else vend
-        if tail_end < n and text[tail_end] == "\r":
-            tail_end_line = tail_end
-        else:
-            tail_end_line = tail_end
-        blocks[-1].entries.append(
-            Entry(split_dotted(m.group(1)), i, vstart, vend, tail_end_line)
-        )
+        blocks[-1].entries.append(Entry(split_dotted(m.group(1)), i, vstart, vend, tail_end))
         nl = text.find("\n", vend)
         pos = n if nl < 0 else nl + 1
     return blocks

@@ -33,7 +33,10 @@ def decode(path: str, raw: bytes) -> Source:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        # a column in characters, as tomllib and editors count them (the bytes before the bad
+        # one are good UTF-8); a byte-order mark is not a character of the first line
+        prefix = before[before.rfind(b"\n") + 1 :].decode("utf-8").removeprefix(BOM)
+        col = len(prefix) + 1
         raise PlanError(
             Problem(
                 path,
@@ -58,7 +61,8 @@ def read_source(path: str | Path) -> Source:
         raw = Path(p).read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise PlanError(Problem(p, 0, 0, Severity.ERROR, f"cannot read the file: {reason}")) from None
+        problem = Problem(p, 0, 0, Severity.ERROR, f"cannot read the file: {reason}")
+        raise PlanError(problem) from None
     return decode(p, raw)
 
 

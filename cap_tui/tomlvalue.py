@@ -13,7 +13,9 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-_COMPACT = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_COMPACT = {
+    "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\",
+}
 _SL_BASIC_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
 _ML_BASIC_ESCAPE = re.compile(r'[\x00-\x09\x0b-\x1f\x7f\\]|"""')
 _LITERAL_FORBIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
