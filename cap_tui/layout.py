@@ -36,6 +36,7 @@ _NESTED_TOKEN = re.compile(
     r"|'''(?:[^']|'(?!''))*'''(?:'{0,2})"
     rf"|{_BASIC}|{_LITERAL}|#[^\n]*|[\[\]{{}}]|[^\"'#\[\]{{}}]+"
 )
+_LINE_TAIL = re.compile(r"[ \t]*(#[^\r\n]*)?")
 
 
 def unquote_key(part: str) -> str:
@@ -210,7 +211,9 @@ def scan(text: str) -> list[Block]:
             continue
         vstart = m.end()
         vend = value_end(text, vstart)
-        blocks[-1].entries.append(Entry(split_dotted(m.group(1)), i, vstart, vend, vend))
+        t = _LINE_TAIL.match(text, vend)
+        tail_end = t.end() if t else vend
+        blocks[-1].entries.append(Entry(split_dotted(m.group(1)), i, vstart, vend, tail_end))
         nl = text.find("\n", vend)
         pos = n if nl < 0 else nl + 1
     return blocks
