@@ -1,0 +1,449 @@
+"""The editor, driven as an officer drives it: open a plan, move around, edit, save, undo, quit.
+
+Every test opens a copy of the real Blaby 2024-25 plan (44 actions) in a headless 80x24
+terminal and checks what the officer would check: the text on screen, the notifications, and
+the bytes of the file on disk.
+"""
+
+# Fixtures are imported from tui_fixtures (conftest.py belongs to the core's tests), so a
+# test's parameter has the name of an import: that is how pytest finds them.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+from tui_fixtures import (
+    BLABY,
+    blaby,  # noqa: F401  (fixture)
+    cap_data_dir,  # noqa: F401  (autouse fixture)
+    changed_lines,
+    choose_status,
+    cursor_id,
+    dialog_text,
+    editing,
+    editor,
+    field,
+    field_text,
+    find,
+    go_to,
+    notifications,
+    pilot_test,
+    screen_text,
+    settle,
+    tree,
+    tree_ids,
+    type_at_end,
+    widget_text,
+)
+
+COM02_PROGRESS = (
+    "All properties are currently occupied and operating well. Nabcel are working well on the "
+    "management move process and officers are supporting the individuals placed. We will carry "
+    "out a review at 6 months and 12 months to enable us to better understand the full demands "
+    "of the new provision."
+)
+
+
+def header(app) -> str:
+    return widget_text(app.screen.query_one("#plan-header"))
+
+
+def form_title(app) -> str:
+    return widget_text(app.screen.query_one("#form-title"))
+
+
+class TestOpenAndNavigate:
+    """`cap plans/blaby-2024-25.toml` opens the editor on the first action."""
+
+    @pilot_test
+    async def test_opening_and_moving_with_the_arrow_keys(self) -> None:
+        # GIVEN the real Blaby plan, which is never written by this test
+        async with editing(BLABY) as pilot:
+            app = pilot.app
+            # THEN the header names the plan, its date and its council
+            assert header(app) == ("Corporate Action Plan 2024-25 · as of 2024-11-30 · "
+                                   "Mid-Year Progress Update · Blaby District Council")
+            # AND the tree lists themes, programmes and actions, with statuses in words
+            text = screen_text(app)
+            assert "▼ Enabling Our Communities" in text
+            assert "COM-01 [In progress] To Review" in text
+            assert "COM-04 [Completed] Develop the" in text
+            # AND the cursor is on the first action, shown in the form
+            assert cursor_id(app) == "COM-01"
+            assert form_title(app) == "Action COM-01"
+            assert field_text(app, "title") == (
+                "To Review and Refresh the Homelessness & Rough Sleeping Strategy")
+            assert field_text(app, "status") == "in-progress"
+            # AND an 80-column terminal folds the summary into one line
+            strip = widget_text(app.screen.query_one("#strip"))
+            assert strip.startswith("44 actions · 14 finished")
+            for words in ("1 overdue", "1 due soon", "5 errors", "2 warnings"):
+                assert words in strip
+            assert app.focused is tree(app)
+            # WHEN the officer presses down
+            await pilot.press("down")
+            await settle(pilot)
+            # THEN COM-02 is shown
+            assert cursor_id(app) == "COM-02"
+            assert form_title(app) == "Action COM-02"
+            assert field_text(app, "title") == "Temporary Accommodation Units"
+            assert field_text(app, "lead") == "Housing Services Team"
+            assert field_text(app, "due") == "2025-07"
+            assert field_text(app, "progress") == COM02_PROGRESS
+            # WHEN down again: the next programme, with the programme's own fields
+            await pilot.press("down")
+            await settle(pilot)
+            assert form_title(app) == (
+                "Programme equalities-diversity-inclusion-in-service-design-access")
+            assert field_text(app, "lead") == "Executive Director (s151)"
+            assert not app.screen.query("#f-status")
+            # WHEN up twice: back on COM-01
+            await pilot.press("up", "up")
+            await settle(pilot)
+            assert form_title(app) == "Action COM-01"
+
+    @pilot_test
+    async def test_left_right_fold_and_enter_escape_edit(self) -> None:
+        async with editing(BLABY) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            # WHEN enter on an action: its status is ready to change; tab goes on to progress
+            await pilot.press("enter")
+            await settle(pilot, 2)
+            assert app.focused is field(app, "status")
+            await pilot.press("tab")
+            await settle(pilot)
+            assert app.focused is field(app, "progress")
+            # WHEN escape: back in the tree, on the same action
+            await pilot.press("escape")
+            await settle(pilot, 2)
+            assert app.focused is tree(app)
+            assert cursor_id(app) == "COM-02"
+            # WHEN left on an action: the cursor goes up to its programme
+            await pilot.press("left")
+            await settle(pilot)
+            assert cursor_id(app) == "homelessness-prevention"
+            # WHEN left again: the programme folds away its actions
+            await pilot.press("left")
+            await settle(pilot)
+            assert "COM-01" not in tree_ids(app)
+            assert "COM-02" not in tree_ids(app)
+            assert "├ ▶ Homelessness Prevention" in screen_text(app)
+            # WHEN right: they are back
+            await pilot.press("right")
+            await settle(pilot)
+            assert tree_ids(app)[:4] == ["communities", "homelessness-prevention", "COM-01",
+                                         "COM-02"]
+
+
+class TestEditAndSave:
+    """Edits go into the file as the officer typed them, and nothing else changes."""
+
+    @pilot_test
+    async def test_status_and_progress_change_exactly_their_lines(self, blaby: Path) -> None:
+        # GIVEN a copy of the Blaby plan open on COM-02 "Temporary Accommodation Units"
+        before = blaby.read_bytes()
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            # WHEN the officer picks "On track" in the Status select
+            await choose_status(pilot, "On track")
+            # AND adds a sentence to the progress update
+            await type_at_end(pilot, "progress", " Review booked.")
+            # THEN the tree and the header say so before saving
+            assert "COM-02 [On track] Temporary" in screen_text(app)
+            assert header(app).startswith("● modified ")
+            assert blaby.read_bytes() == before
+            # WHEN ctrl+s
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            # THEN cap says it saved, and that the plan still has problems (it had 5 errors)
+            assert notifications(app)[-1] == (
+                "Saved blaby-2024-25.toml (5 errors remain: p lists them)")
+            assert not header(app).startswith("● modified")
+        # AND a diff of the file shows the status line and the progress paragraph, nothing else
+        removed, added = changed_lines(before, blaby.read_bytes())
+        assert removed == ['status = "in-progress"\n', COM02_PROGRESS + '"""\n']
+        assert added == ['status = "green"\n', COM02_PROGRESS + ' Review booked."""\n']
+
+    @pilot_test
+    async def test_a_save_without_edits_then_f2_after_a_title_edit(self, blaby: Path) -> None:
+        before = blaby.read_bytes()
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            # WHEN ctrl+s before any edit: the same bytes are written
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert notifications(app)[-1].startswith("Saved blaby-2024-25.toml")
+            assert blaby.read_bytes() == before
+            # WHEN the title of COM-02 is edited: the tree follows as the officer types
+            await go_to(pilot, "COM-02")
+            await type_at_end(pilot, "title", " (2)")
+            line = tree(app).tree_node(find(app, "COM-02"))
+            assert line is not None
+            assert line.label.plain == "COM-02 [In progress] Temporary Accommodation Units (2)"
+            # WHEN F2 (for terminals that take ctrl+s): only the title line changes
+            await pilot.press("f2")
+            await settle(pilot)
+        removed, added = changed_lines(before, blaby.read_bytes())
+        assert removed == ['title = "Temporary Accommodation Units"\n']
+        assert added == ['title = "Temporary Accommodation Units (2)"\n']
+
+    @pilot_test
+    async def test_an_empty_lead_is_an_error_under_the_field(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            lead = field(app, "lead")
+            assert isinstance(lead, Input)
+            lead.focus()
+            await pilot.press("ctrl+u")  # delete to the start of the line: the lead is empty
+            await settle(pilot)
+            assert find(app, "COM-02").data["lead"] == ""
+            errors = [widget_text(w) for w in app.screen.query(".field-error.-shown")]
+            assert errors == ["Error: action's lead is empty"]
+
+
+class TestExternalChange:
+    """A colleague saved the file while it was open: ctrl+s asks before overwriting their work."""
+
+    @staticmethod
+    def colleague_edits(path: Path) -> bytes:
+        text = path.read_bytes().replace(b'title = "To Review and Refresh',
+                                         b'title = "Colleague: To Review and Refresh')
+        path.write_bytes(text)
+        return text
+
+    @pilot_test
+    async def test_save_asks_then_cancel_or_overwrite(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            # GIVEN someone else changed the file on disk
+            theirs = self.colleague_edits(blaby)
+            # WHEN ctrl+s
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            # THEN cap asks, naming the file, and writes nothing yet
+            question = dialog_text(app)
+            assert question.startswith(f"{blaby} has changed on disk since you opened it.")
+            text = screen_text(app)
+            assert "Cancel (c)" in text and "Overwrite (o)" in text and "Reload (r)" in text
+            assert blaby.read_bytes() == theirs
+            # WHEN cancel: the editor keeps the officer's change, the file keeps theirs
+            await pilot.press("c")
+            await settle(pilot, 2)
+            assert editor(app).doc.modified
+            assert find(app, "COM-02").data["status"] == "green"
+            assert blaby.read_bytes() == theirs
+            # WHEN ctrl+s again, and o (overwrite)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await pilot.press("o")
+            await settle(pilot, 2)
+            # THEN the officer's version is written, over the colleague's
+            assert notifications(app)[-1].startswith("Saved blaby-2024-25.toml")
+            assert not editor(app).doc.modified
+        on_disk = blaby.read_bytes()
+        assert b'status = "green"' in on_disk
+        assert b"Colleague:" not in on_disk
+        removed, added = changed_lines(BLABY.read_bytes(), on_disk)
+        assert (removed, added) == (['status = "in-progress"\n'], ['status = "green"\n'])
+
+    @pilot_test
+    async def test_reload_shows_the_colleagues_version(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            theirs = self.colleague_edits(blaby)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot, 2)
+            assert notifications(app)[-1] == "Reloaded blaby-2024-25.toml from disk"
+            assert find(app, "COM-01").title.startswith("Colleague: ")
+            assert find(app, "COM-02").data["status"] == "in-progress"
+            assert not editor(app).doc.modified
+            assert "COM-01 [In progress] Colleague" in screen_text(app)
+            assert len(app.screen_stack) == 2  # the editor replaced, not stacked
+        assert blaby.read_bytes() == theirs
+
+
+class TestUndoRedo:
+    """ctrl+z and ctrl+y step through every change, across fields and nodes."""
+
+    @pilot_test
+    async def test_undo_and_redo_across_fields(self, blaby: Path) -> None:
+        before = blaby.read_bytes()
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            # GIVEN the title and then the status of COM-02 changed
+            await type_at_end(pilot, "title", " (2)")
+            await choose_status(pilot, "On track")
+            com02 = find(app, "COM-02")
+            # WHEN ctrl+z: the status comes back, the title stays
+            await pilot.press("ctrl+z")
+            await settle(pilot, 2)
+            assert com02.data["status"] == "in-progress"
+            assert field_text(app, "status") == "in-progress"
+            assert field_text(app, "title") == "Temporary Accommodation Units (2)"
+            # WHEN ctrl+z again: the whole typed word goes in one step
+            await pilot.press("ctrl+z")
+            await settle(pilot, 2)
+            assert com02.title == "Temporary Accommodation Units"
+            assert field_text(app, "title") == "Temporary Accommodation Units"
+            assert not editor(app).doc.modified
+            assert not header(app).startswith("● modified")
+            # WHEN ctrl+z with nothing left
+            await pilot.press("ctrl+z")
+            await settle(pilot, 2)
+            assert notifications(app)[-1] == "Nothing to undo"
+            # WHEN ctrl+y twice: both changes are back
+            await pilot.press("ctrl+y", "ctrl+y")
+            await settle(pilot, 2)
+            assert field_text(app, "title") == "Temporary Accommodation Units (2)"
+            assert field_text(app, "status") == "green"
+            await pilot.press("ctrl+y")
+            await settle(pilot, 2)
+            assert notifications(app)[-1] == "Nothing to redo"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        removed, added = changed_lines(before, blaby.read_bytes())
+        assert removed == ['title = "Temporary Accommodation Units"\n',
+                           'status = "in-progress"\n']
+        assert added == ['title = "Temporary Accommodation Units (2)"\n',
+                         'status = "green"\n']
+
+    @pilot_test
+    async def test_undo_of_typing_in_the_progress_update(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            await type_at_end(pilot, "progress",  " Done.")
+            assert app.focused is field(app, "progress")
+            # WHEN ctrl+z while typing in the text box: cap's undo, not the text box's
+            await pilot.press("ctrl+z")
+            await settle(pilot, 2)
+            assert field_text(app, "progress") == COM02_PROGRESS
+            assert not editor(app).doc.modified
+            await pilot.press("ctrl+y")
+            await settle(pilot, 2)
+            assert field_text(app, "progress") == COM02_PROGRESS +  " Done."
+
+    @pilot_test
+    async def test_undo_after_moving_to_another_node(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            # GIVEN the officer has moved on to the programme above
+            await go_to(pilot, "homelessness-prevention")
+            # WHEN ctrl+z
+            await pilot.press("ctrl+z")
+            await settle(pilot, 2)
+            # THEN COM-02's status is back, and cap shows COM-02 so the officer sees what changed
+            assert find(app, "COM-02").data["status"] == "in-progress"
+            assert cursor_id(app) == "COM-02"
+            assert form_title(app) == "Action COM-02"
+            assert field_text(app, "status") == "in-progress"
+        assert blaby.read_bytes() == BLABY.read_bytes()
+
+    @pilot_test
+    async def test_undo_of_an_add_leaves_the_form_on_the_cursor(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            await pilot.press("a")
+            await settle(pilot, 2)
+            await pilot.press("escape")
+            await settle(pilot, 2)
+            # WHEN the new action is undone
+            await pilot.press("ctrl+z")
+            await settle(pilot, 2)
+            assert "COM-06" not in tree_ids(app)
+            # THEN the form shows whatever the tree's cursor is on
+            assert cursor_id(app) is not None
+            assert form_title(app).endswith(" " + cursor_id(app))
+
+
+class TestQuit:
+    """ctrl+q never loses work without asking."""
+
+    @pilot_test
+    async def test_quit_without_changes_just_quits(self) -> None:
+        async with editing(BLABY) as pilot:
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+            assert not pilot.app.is_running
+
+    @pilot_test
+    async def test_quit_with_changes_asks_and_cancel_keeps_editing(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+            assert dialog_text(app) == "Save your changes to blaby-2024-25.toml before quitting?"
+            text = screen_text(app)
+            assert "Save (s)" in text and "Discard (d)" in text and "Cancel (c)" in text
+            await pilot.press("c")
+            await settle(pilot, 2)
+            assert app.is_running
+            assert editor(app).doc.modified
+            # escape is cancel too
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot, 2)
+            assert app.is_running
+            assert find(app, "COM-02").data["status"] == "green"
+        assert blaby.read_bytes() == BLABY.read_bytes()
+
+    @pilot_test
+    async def test_quit_and_save(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+            assert not pilot.app.is_running
+        removed, added = changed_lines(BLABY.read_bytes(), blaby.read_bytes())
+        assert (removed, added) == (['status = "in-progress"\n'], ['status = "green"\n'])
+
+    @pilot_test
+    async def test_quit_and_discard(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+            await pilot.press("d")
+            await settle(pilot, 2)
+            assert not pilot.app.is_running
+        assert blaby.read_bytes() == BLABY.read_bytes()
+
+    @pilot_test
+    async def test_quit_save_overwrite_when_changed_on_disk(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            TestExternalChange.colleague_edits(blaby)
+            await pilot.press("ctrl+q")
+            await settle(pilot)
+            await pilot.press("s")  # save ... the file changed on disk: cap asks again
+            await settle(pilot)
+            assert "has changed on disk" in dialog_text(pilot.app)
+            await pilot.press("o")  # overwrite
+            await settle(pilot)
+            assert b'status = "green"' in blaby.read_bytes()
+            # THEN cap quits, as the officer asked it to
+            assert not pilot.app.is_running
+
