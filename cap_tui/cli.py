@@ -7,6 +7,7 @@ Textual or tomlkit; only `cap edit` (the editor) and edits that need tomlkit pay
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -115,10 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `cap list | head`: the reader has gone; say nothing more
-        try:
-            sys.stdout = open("/dev/null", "w")  # noqa: SIM115
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return Exit.OK
 
 

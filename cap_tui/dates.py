@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from datetime import date, datetime
+from typing import NamedTuple
 
 _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Severity(StrEnum):

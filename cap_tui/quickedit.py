@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import NamedTuple
-from typing import Any
+from typing import Any, NamedTuple
 
 from .document import Document
 from .plan import CHILD_KEY, Node, Plan

@@ -130,7 +130,8 @@ class CapApp(App[None]):
         yield SystemCommand("plan: edit plan details", "Council, title, as-of date",
                             lambda: e.jump(e.plan.root, "council"))
         for key, st in e.plan.statuses.items():
-            yield SystemCommand(f"filter: status {escape(safe(st.label))}", f"Only actions with status {key}",
+            yield SystemCommand(f"filter: status {escape(safe(st.label))}",
+                                f"Only actions with status {escape(safe(key))}",
                                 lambda k=key: e.filter_status(k))
         for action in e.plan.actions():
             # the palette reads titles as markup: plan text is escaped so it shows as typed

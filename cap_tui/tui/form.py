@@ -139,7 +139,7 @@ class NodeForm(VerticalScroll):
                         continue
                     if key == "status":
                         editor.set_options(self._status_options(text))
-                    options = {v for _, v in editor._options}  # noqa: SLF001
+                    options = {v for _, v in editor._options}
                     editor.value = text if text in options else Select.NULL
                 elif isinstance(editor, Input) and editor.value != text:
                     editor.value = text

@@ -77,7 +77,7 @@ class ProblemsPane(OptionList):
         highlighted = self.highlighted
         self.clear_options()
         options = []
-        for node, p in entries:
+        for _node, p in entries:
             text = Text()
             word = "E" if p.severity is Severity.ERROR else "W"
             text.append(word + " ", style="bold red" if word == "E" else "yellow")
