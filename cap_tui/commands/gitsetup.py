@@ -101,13 +101,16 @@ def _unset(root: Path, key: str) -> bool:
 
 
 def textconv_command() -> str:
-    """`cap diff --textconv`, naming cap by its full path when git would not find it on PATH."""
-    found = shutil.which("cap")
+    """`cap diff --textconv`, naming this cap by its full path.
+
+    .git/config belongs to one clone, so a full path is safe there, and it keeps `git diff`
+    working in a shell where cap's virtual environment is not activated (with a bare `cap`, git
+    would say "cap: not found"). Run `cap git install` again after moving the environment."""
     me = Path(sys.argv[0]).absolute() if sys.argv and sys.argv[0] else None
-    if found and (me is None or me.name != "cap" or Path(found).resolve() == me.resolve()):
-        return "cap diff --textconv"
     if me is not None and me.name == "cap" and me.is_file():
         return f"{shlex.quote(str(me))} diff --textconv"
+    if shutil.which("cap"):
+        return "cap diff --textconv"
     return f"{shlex.quote(sys.executable)} -m cap_tui.cli diff --textconv"
 
 
