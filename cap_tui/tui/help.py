@@ -12,32 +12,26 @@ from textual.widgets import Footer, Static
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Move around", [
-        ("up / down", "move in the tree"),
-        ("left / right", "fold / unfold a theme or programme"),
-        ("enter, tab", "edit the selected node (tab moves through its fields)"),
-        ("escape", "back to the tree"),
-        ("/  or  ctrl+f", "filter: words, status:KEY, lead:TEXT, overdue, due:DAYS"),
-        ("o", "show only overdue actions (again to show all)"),
-        ("p", "problems list: enter jumps to the node and field"),
-        ("s", "summary (on a narrow terminal)"),
-    ]),
-    ("Review", [
-        ("g", "changes since the last commit, action by action (as cap diff)"),
-        ("h", "the selected action's history through git (as cap history)"),
+        ("up/down left/right", "move in the tree; fold and unfold"),
+        ("enter, tab, esc", "edit the node; next field; back to the tree"),
+        ("/  ctrl+f", "filter: words, status:KEY, lead:TEXT, overdue, due:DAYS"),
+        ("o  p  s", "overdue only; problems (enter jumps); summary"),
     ]),
     ("Edit", [
-        ("a", "add: an action (a programme on a theme, a theme on the plan)"),
-        ("c", "duplicate the selected action or programme"),
-        ("delete  or  x", "delete the selected node (asks first)"),
-        ("[  and  ]", "move the selected node up / down"),
-        ("m", "move the action to another programme"),
-        ("ctrl+z / ctrl+y", "undo / redo, across fields"),
+        ("a", "add an action (on a theme: a programme)"),
+        ("c  x", "duplicate; delete (asks first)"),
+        ("[  ]  m", "move up; move down; move to another programme"),
+        ("ctrl+z  ctrl+y", "undo; redo (across fields and structure)"),
+    ]),
+    ("Review", [
+        ("g", "changes since the last commit (as cap diff)"),
+        ("h", "the selected action's history (as cap history)"),
     ]),
     ("File", [
-        ("ctrl+s  or  F2", "save (F2 where the terminal takes ctrl+s)"),
+        ("ctrl+s  F2", "save (F2 where the terminal takes ctrl+s)"),
         ("ctrl+q", "quit (asks when there are unsaved changes)"),
-        ("ctrl+p", "command palette: every command, as area: verb"),
-        ("?  or  F1", "this help"),
+        ("ctrl+p", "every command, as area: verb; go: ID jumps"),
+        ("?  F1", "this help; escape closes it"),
     ]),
 ]
 
@@ -57,7 +51,6 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(group, style="bold underline"), "")
             for key, what in rows:
                 table.add_row(key, what)
-            table.add_row("", "")
         with VerticalScroll(classes="help-box"):
             yield Static(Text("cap: keys", style="bold"), id="help-title")
             yield Static(table, id="help-keys")
