@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, timedelta
+from datetime import date
 
+from ..filters import ActionFilter
 from ..plan import Node, Plan
 from ..terminal import RAG_STYLE, Out, clip, err, safe, write_json
 from .common import date_arg, days_arg, default_paths, not_a_plan, plan_paths, report
@@ -22,26 +23,6 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--today", type=date_arg, metavar="DATE",
                         help="judge overdue against this date, not the plan's as_of")
     parser.add_argument("--json", action="store_true", help="print JSON for tools")
-
-
-def _keep(plan: Plan, a: Node, args: argparse.Namespace) -> bool:
-    if args.status:
-        key = a.text("status")
-        st = plan.statuses.get(key)
-        wanted = {s.lower() for s in args.status}
-        if key.lower() not in wanted and not (st and st.label.lower() in wanted):
-            return False
-    if args.lead and args.lead.lower() not in a.text("lead").lower():
-        return False
-    today = args.today or plan.as_of
-    if args.overdue and not plan.is_overdue(a, today):
-        return False
-    if args.due_within is not None:
-        due = plan.due(a)
-        if (today is None or due is None or due.end is None or plan.is_finished(a)
-                or not today <= due.end <= today + timedelta(days=args.due_within)):
-            return False
-    return True
 
 
 def run(args: argparse.Namespace, out: Out | None = None) -> int:
@@ -73,7 +54,9 @@ def run(args: argparse.Namespace, out: Out | None = None) -> int:
             err(f'{safe(path)}: no status "{safe(unknown[0])}"; this plan\'s statuses are: '
                 + ", ".join(safe(k) for k in plan.statuses))
             return 2
-        rows.extend((plan, a) for a in plan.actions() if _keep(plan, a, args))
+        keep = ActionFilter(plan, args.status or (), [args.lead] if args.lead else (),
+                            args.overdue, args.due_within, today=args.today)
+        rows.extend((plan, a) for a in plan.actions() if keep(a))
     if args.json:
         write_json(out.stream, {"actions": [_as_json(p, a, args.today) for p, a in rows]})
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from textual.widgets import Footer, Input, OptionList, Static, Tree
 
 from ..document import Document, EditError
 from ..edits import parse_value
+from ..filters import parse_query
 from ..plan import Node
 from ..problems import Problem, Severity
 from ..summary import summarise
@@ -446,7 +446,7 @@ class EditorScreen(Screen[None]):
 
     def apply_filter(self) -> None:
         self._filter_timer = None
-        self._filter_fn = make_filter(self.plan, self.filter_text)
+        self._filter_fn = parse_query(self.plan, self.filter_text)
         keep = self.current
         tree = self.query_one(PlanTree)
         tree.rebuild(keep=keep, filter_fn=self._filter_fn)
@@ -519,63 +519,3 @@ class EditorScreen(Screen[None]):
         form = self.query_one(NodeForm)
         if not (field and form.focus_field(field)):
             form.focus_field("title")
-
-
-def make_filter(plan: Any, text: str) -> Callable[[Node], bool] | None:
-    """Filter words: free words match id, title, lead and progress; status:, lead:, overdue,
-    due:DAYS narrow to actions."""
-    words = text.split()
-    if not words:
-        return None
-    statuses: list[str] = []
-    leads: list[str] = []
-    free: list[str] = []
-    overdue = False
-    due_days: int | None = None
-    for w in words:
-        low = w.lower()
-        if low.startswith("status:"):
-            statuses.append(low[7:])
-        elif low.startswith("lead:"):
-            leads.append(low[5:])
-        elif low == "overdue":
-            overdue = True
-        elif low.startswith("due:") and low[4:].isdigit():
-            due_days = int(low[4:])
-        else:
-            free.append(low)
-    vocab = plan.statuses
-    wanted = set()
-    for s in statuses:
-        for k, st in vocab.items():
-            if k.lower() == s or st.label.lower().startswith(s):
-                wanted.add(k)
-        if not wanted:
-            wanted.add(s)
-    today = plan.as_of
-    only_actions = bool(statuses or leads or overdue or due_days is not None)
-
-    def keep(node: Node) -> bool:
-        if node.kind != "action":
-            if only_actions:
-                return False
-            hay = f"{node.id} {node.title}".lower()
-            return all(f in hay for f in free)
-        if statuses and node.text("status") not in wanted:
-            return False
-        lead = node.text("lead").lower()
-        if leads and not all(lt in lead for lt in leads):
-            return False
-        if overdue and not plan.is_overdue(node):
-            return False
-        if due_days is not None:
-            due = plan.due(node)
-            if (today is None or due is None or due.end is None or plan.is_finished(node)
-                    or not today <= due.end <= today + timedelta(days=due_days)):
-                return False
-        if free:
-            hay = " ".join((node.id, node.title, lead, node.text("progress"))).lower()
-            return all(f in hay for f in free)
-        return True
-
-    return keep
