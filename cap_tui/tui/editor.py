@@ -85,6 +85,7 @@ class EditorScreen(Screen[None]):
         tree.focus()
         first = next(self.plan.actions(), None) or next(self.plan.nodes(), None)
         if first is not None:
+            self.show_node(first)  # the form is in the first paint, not a second one
             tree.select(first)
         self.refresh_header()
         self.refresh_side()
