@@ -74,6 +74,16 @@ def parse_toml(source: Source) -> dict[str, Any]:
         raise PlanError(_syntax_problem(source, str(exc))) from None
 
 
+# tomllib's words for the mistakes people make most, said as an officer would understand them
+_HINTS = {
+    "illegal character '\\n'": 'text in quotes runs to the end of the line: a closing " is '
+    'missing, or use """ for text over several lines',
+    "unterminated string": "text in quotes is never closed",
+    "expected '=' after a key in a key/value pair": 'each line is key = value; text goes in quotes',
+    "invalid value": 'text must be in quotes: title = "Like this"',
+}
+
+
 def _syntax_problem(source: Source, message: str) -> Problem:
     m = _TOMLLIB_POS.search(message)
     if m:
@@ -84,7 +94,8 @@ def _syntax_problem(source: Source, message: str) -> Problem:
         line, col = len(lines), len(lines[-1]) + 1
         reason = message.replace("(at end of document)", "").strip()
     reason = reason[:1].lower() + reason[1:]
-    text = f"not valid TOML: {reason}"
+    hint = _HINTS.get(reason)
+    text = f"not valid TOML: {reason}" + (f" ({hint})" if hint else "")
     if _is_toml_11(source.text):
         text = (
             f"{text} (this is TOML 1.1 syntax; plans must be TOML 1.0 so that every "

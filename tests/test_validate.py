@@ -473,7 +473,9 @@ def test_malformed_toml_uses_tomllibs_position(tmp_path, capsys):
     code, lines, err = check(capsys, path)
     n = line_of(text, "title =")
     assert code == 2
-    assert lines == [f"{path}:{n}:26: error: not valid TOML: illegal character '\\n'"]
+    assert lines == [f"{path}:{n}:26: error: not valid TOML: illegal character '\\n' (text in "
+                     'quotes runs to the end of the line: a closing " is missing, or use """ for '
+                     "text over several lines)"]
     assert err == "1 file checked: 1 error, 0 warnings\n"
 
 
