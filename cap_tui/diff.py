@@ -168,6 +168,12 @@ class FieldChange:
         return doc
 
 
+
+def find_field(fields: Iterable[FieldChange], key: str) -> FieldChange | None:
+    """The change to one field, among a node's or a commit's changes."""
+    return next((f for f in fields if f.key == key), None)
+
+
 @dataclass(slots=True)
 class NodeChange:
     """A theme, programme or action that was added, removed or changed (moved counts)."""
@@ -193,10 +199,7 @@ class NodeChange:
         return any(f.key == "title" for f in self.fields)
 
     def field(self, key: str) -> FieldChange | None:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        return None
+        return find_field(self.fields, key)
 
     def as_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"kind": self.kind, "id": self.id, "title": self.title,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .dates import parse_due
-from .diff import FieldChange, Vocabulary, compare_fields, same_value
+from .diff import FieldChange, Vocabulary, compare_fields, find_field, same_value
 from .gitio import CatFile, Commit, GitError, file_log, locate, resolve
 from .plan import Plan
 from .problems import PlanError
@@ -505,10 +505,7 @@ class HistoryEntry:
         return len(self.parents) > 1
 
     def field(self, key: str) -> FieldChange | None:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        return None
+        return find_field(self.fields, key)
 
     def as_json(self) -> dict[str, Any]:
         return {

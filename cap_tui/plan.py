@@ -98,6 +98,7 @@ class Plan:
         self.source = source
         meta = data.get("plan")
         self.root = Node("plan", meta if isinstance(meta, dict) else {})
+        self._vocabulary: tuple[object, dict[str, Status]] | None = None
         self._build()
 
     def _build(self) -> None:
@@ -150,8 +151,18 @@ class Plan:
 
     @property
     def statuses(self) -> dict[str, Status]:
-        """The plan's status vocabulary, in its own order (cap's default when it declares none)."""
+        """The plan's status vocabulary, in its own order (cap's default when it declares none).
+
+        Read once per [plan.statuses] table: every overdue check asks for it, so it is kept until
+        that table is replaced (an edit assigns a new one; nothing edits it in place)."""
         declared = self.meta.get("statuses")
+        if self._vocabulary is not None and self._vocabulary[0] is declared:
+            return self._vocabulary[1]
+        self._vocabulary = (declared, self._read_statuses(declared))
+        return self._vocabulary[1]
+
+    @staticmethod
+    def _read_statuses(declared: object) -> dict[str, Status]:
         if not isinstance(declared, dict) or not declared:
             return {s.key: s for s in DEFAULT_STATUSES}
         out: dict[str, Status] = {}
