@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 from tui_fixtures import (
     BLABY,
@@ -206,6 +207,51 @@ class TestEditAndSave:
             assert errors == ["Error: action's lead is empty"]
 
 
+def form_lines(app) -> list[str]:
+    """The form's column of the screen, a line per row, right-trimmed."""
+    region = app.screen.query_one("#form").region
+    rows = screen_text(app).splitlines()[region.y:region.bottom]
+    return [row[region.x:region.right].rstrip() for row in rows]
+
+
+def lines_under(lines: list[str], label: str) -> list[str]:
+    """The rows under a field's label, up to the blank row that ends the field."""
+    start = next(i for i, line in enumerate(lines) if line.strip() == label) + 1
+    end = next(i for i in range(start, len(lines)) if not lines[i].strip())
+    return [line.strip() for line in lines[start:end]]
+
+
+class TestMultiLineFields:
+    """A description or progress update shows whole and wrapped, with no scrolling inside it
+    until it passes ten lines, from the first screen on and as the officer types."""
+
+    @pilot_test
+    async def test_the_first_screen_shows_the_description_whole(self) -> None:
+        async with editing(BLABY) as pilot:
+            app = pilot.app
+            description = find(app, "COM-01").data["description"]
+            shown = lines_under(form_lines(app), "Description")
+            assert len(shown) > 1  # wrapped at 80 columns
+            assert " ".join(shown) == " ".join(description.split())
+
+    @pilot_test
+    async def test_typing_grows_the_field_then_it_scrolls(self, blaby: Path) -> None:
+        async with editing(blaby, size=(160, 45)) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            area = field(app, "progress")
+            before = area.region.height
+            await type_at_end(pilot, "progress", " More." * 10)
+            shown = lines_under(form_lines(app), "Progress update")
+            assert area.region.height == len(shown) > before
+            assert " ".join(shown) == " ".join(field_text(app, "progress").split())
+            area.post_message(events.Paste(" Much more to say." * 30))  # pasted, at the end
+            await settle(pilot)
+            assert field_text(app, "progress").endswith("say. Much more to say.")
+            assert area.region.height == 10  # its most; it scrolls from here
+            assert len(lines_under(form_lines(app), "Progress update")) == 10
+
+
 class TestExternalChange:
     """A colleague saved the file while it was open: ctrl+s asks before overwriting their work."""
 
@@ -269,8 +315,32 @@ class TestExternalChange:
             assert find(app, "COM-02").data["status"] == "in-progress"
             assert not editor(app).doc.modified
             assert "COM-01 [In progress] Colleague" in screen_text(app)
-            assert len(app.screen_stack) == 2  # the editor replaced, not stacked
+            assert len(app.screen_stack) == 1  # the editor replaced, not stacked
         assert blaby.read_bytes() == theirs
+
+    @pilot_test
+    async def test_reload_of_a_broken_file_keeps_the_officers_work(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            await choose_status(pilot, "On track")
+            # GIVEN the colleague's version on disk does not parse
+            blaby.write_bytes(blaby.read_bytes().replace(b'title = "To Review', b'title = To'))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            # WHEN r (reload)
+            await pilot.press("r")
+            await settle(pilot, 2)
+            # THEN the problem screen names the file and the line
+            text = screen_text(app)
+            assert "This plan cannot be opened" in text
+            assert app.screen.problem.path == str(blaby)  # shown in full (it wraps at 80 columns)
+            assert "Where:   line " in text
+            # WHEN escape: back in the editor, the officer's change still there, unsaved
+            await pilot.press("escape")
+            await settle(pilot)
+            assert editor(app).doc.modified
+            assert find(app, "COM-02").data["status"] == "green"
 
 
 class TestUndoRedo:

@@ -36,33 +36,28 @@ class CapApp(App[None]):
         self.target = target
         self.folder = folder
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The first screen is the bottom of the stack, not pushed over Textual's blank one: so
+        it is laid out once at start-up, not again when the terminal's first size arrives."""
         if self.target and Path(self.target).is_dir():
-            self.push_screen(PickerScreen(self.target))
-        elif self.target:
-            self.open_plan(self.target, replace=True)
-        else:
-            self.push_screen(PickerScreen(self.folder))
+            return PickerScreen(self.target)
+        if self.target:
+            return self.plan_screen(self.target)
+        return PickerScreen(self.folder)
 
     # -- opening -----------------------------------------------------------------------------
-    def open_plan(self, path: str, replace: bool = False) -> None:
-        """Open a plan in the editor, or show why it cannot be opened."""
+    def plan_screen(self, path: str) -> Screen:
+        """The editor on a plan, or the screen that says why it cannot be opened."""
         try:
             doc, verified = Document.open_fast(path)
         except PlanError as exc:
-            self.push_screen(ProblemScreen(exc.problem))
-            return
+            return ProblemScreen(exc.problem)
         remember(path)
-        self.push_screen(EditorScreen(doc, verified))
+        return EditorScreen(doc, verified)
 
-    def reload_plan(self, path: str) -> None:
-        try:
-            doc = Document.load(path)
-        except PlanError as exc:
-            self.switch_screen(ProblemScreen(exc.problem))
-            return
-        self.switch_screen(EditorScreen(doc))
-        self.notify(f"Reloaded {Path(path).name} from disk", markup=False)
+    def open_plan(self, path: str) -> None:
+        """Open a plan (from the picker) over the screen that asked for it."""
+        self.push_screen(self.plan_screen(path))
 
     @property
     def editor(self) -> EditorScreen | None:

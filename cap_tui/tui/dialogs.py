@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..problems import Problem
+from .footer import KeysFooter
 
 
 class ChoiceScreen(ModalScreen[str]):
@@ -89,10 +90,10 @@ class ProblemScreen(Screen[None]):
                     style="dim")
         with Vertical(classes="problem-box"):
             yield Static(text, id="problem-text")
-        yield Footer()
+        yield KeysFooter()
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) > 1:  # opened from the picker: back to it
             self.app.pop_screen()
         else:
             self.app.exit()

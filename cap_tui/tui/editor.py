@@ -14,17 +14,18 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static, Tree
+from textual.widgets import Input, OptionList, Static, Tree
 
 from ..document import Document, EditError
 from ..edits import parse_value
 from ..filters import parse_query
 from ..plan import Node
-from ..problems import Problem, Severity
+from ..problems import PlanError, Problem, Severity
 from ..summary import summarise
 from ..terminal import safe
 from ..validate import Checker
-from .dialogs import ChoiceScreen, PickScreen
+from .dialogs import ChoiceScreen, PickScreen, ProblemScreen
+from .footer import KeysFooter
 from .form import FieldEdited, NodeForm
 from .panes import ProblemsPane, SummaryPane, summary_strip, summary_text
 from .tree import PlanTree
@@ -49,6 +50,10 @@ class EditorScreen(Screen[None]):
 
     def __init__(self, doc: Document, verified: bool = True) -> None:
         super().__init__()
+        self._open(doc, verified)
+
+    def _open(self, doc: Document, verified: bool) -> None:
+        """Take a plan as the screen's own: everything shown is derived from here."""
         self.doc = doc
         self.verified = verified
         self.plan = doc.plan
@@ -56,19 +61,24 @@ class EditorScreen(Screen[None]):
         self.node_problems: dict[int, list[Problem]] = {}
         self.id_problems: list[Problem] = []
         self.plan_problems: list[Problem] = []
-        self.current: Node | None = None
         self.filter_text = ""
         self._filter_fn: Callable[[Node], bool] | None = None
         self._refresh_timer: Timer | None = None
         self._filter_timer: Timer | None = None
         self._shown_modified = False
+        self.check_all()
+        # the first action (or the plan itself) is in the form from the first paint
+        self.current: Node | None = next(self.plan.actions(), None) or next(
+            self.plan.nodes(), None)
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static(id="plan-header")
         with Horizontal(id="body"):
             yield PlanTree(self.plan, id="tree")
-            yield NodeForm(self.plan, id="form")
+            current = self.current
+            yield NodeForm(self.plan, current, self.problems_of(current) if current else None,
+                           id="form")
             with Vertical(id="side"):
                 yield SummaryPane(id="summary")
                 yield Static(Text("Problems", style="bold"), id="problems-title")
@@ -76,22 +86,43 @@ class EditorScreen(Screen[None]):
         yield Static(id="strip")
         yield Input(id="filter", placeholder="filter: words, status:KEY, lead:TEXT, overdue, "
                     "due:DAYS  (escape clears)", compact=True)
-        yield Footer()
 
-    def on_mount(self) -> None:
-        self.check_all()
+    async def on_mount(self) -> None:
+        # set before the first layout, so a narrow terminal is not laid out twice
+        self.set_class(self.app.size.width < NARROW, "-narrow")
+        await self._fill()
+
+    async def _fill(self) -> None:
+        """Fill the composed widgets from the plan."""
         tree = self.query_one(PlanTree)
         tree.rebuild()
-        tree.focus()
-        first = next(self.plan.actions(), None) or next(self.plan.nodes(), None)
-        if first is not None:
-            self.show_node(first)  # the form is in the first paint, not a second one
-            tree.select(first)
+        if self.current is not None:
+            tree.select(self.current)
         self.refresh_header()
         self.refresh_side()
+        # Focus first, then mount the footer: it is drawn once, with the tree's keys, instead of
+        # empty and then again (each footer rebuild is a new layout and a full redraw).
+        self.set_focus(tree, scroll_visible=False)
+        await self.mount(KeysFooter())
         if not self.verified:  # once the screen is up, so the check does not delay it
             self.set_timer(1.0, lambda: self.run_worker(self._verify, thread=True,
                                                         exclusive=True, group="verify"))
+
+    async def reload_from_disk(self) -> None:
+        """Show the plan as it now is on disk: the officer chose to drop their changes."""
+        try:
+            doc = Document.load(self.doc.path)
+        except PlanError as exc:  # their version stays underneath, unsaved, until they quit
+            self.app.push_screen(ProblemScreen(exc.problem))
+            return
+        for timer in (self._refresh_timer, self._filter_timer):
+            if timer is not None:
+                timer.stop()
+        self.remove_class("-filtering", "-show-side")
+        self._open(doc, True)
+        await self.recompose()
+        await self._fill()
+        self.notify(f"Reloaded {Path(doc.path).name} from disk", markup=False)
 
     def _verify(self) -> None:
         """Check a quickly-read large plan with tomllib, off the UI thread."""
@@ -389,7 +420,7 @@ class EditorScreen(Screen[None]):
                     if self.save_now() and then is not None:
                         then()
                 elif answer == "reload":
-                    self.app.reload_plan(self.doc.path)  # type: ignore[attr-defined]
+                    self.call_later(self.reload_from_disk)
 
             self.app.push_screen(ChoiceScreen(question, [
                 ("cancel", "Cancel", "c"), ("overwrite", "Overwrite", "o"),

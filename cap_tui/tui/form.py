@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
@@ -32,6 +33,30 @@ class FieldEdited(Message):
         self.node, self.key, self.text = node, key, text
 
 
+class FieldText(TextArea):
+    """A multi-line field that knows its height in the screen's first layout.
+
+    Textual's TextArea wraps its text only once it has been laid out and told its width, and
+    then asks for a second layout at its new height (and a third when its scrollbar comes). The
+    form then re-laid out and re-drew the whole screen twice more at start-up and on every move
+    to another node. This one wraps at the width the layout offers when its height is asked.
+    Its scrollbar gutter is kept (see cap.tcss), so a scrollbar coming does not re-wrap it.
+    """
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.soft_wrap:
+            return super().get_content_height(container, viewport, width)
+        wrap = max(0, width - self.scrollbar_size_vertical - self.gutter_width - 1)
+        document = self.wrapped_document
+        if wrap != document._width:
+            document.wrap(wrap, tab_width=self.indent_width)
+            self._line_cache.clear()
+        height = document.height
+        # what the resize would set: set quietly, so it does not ask for another layout
+        self.set_reactive(TextArea.virtual_size, Size(0, height))
+        return height
+
+
 class FieldRow(Vertical):
     """A field's label, its editor and the problem with it, if any."""
 
@@ -50,40 +75,55 @@ class FieldRow(Vertical):
 class NodeForm(VerticalScroll):
     """Edits one node. Values are pushed to the screen as FieldEdited; problems come back."""
 
-    def __init__(self, plan: Plan, **kwargs: object) -> None:
+    def __init__(self, plan: Plan, first: Node | None = None,
+                 problems: list[Problem] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.plan = plan
-        self.node: Node | None = None
+        self.node: Node | None = first
+        self._first_problems = problems or []
         self._layout: tuple[str, ...] = ()
         self._editors: dict[str, Widget] = {}
         self._rows: dict[str, FieldRow] = {}
+        self._title = Static("", id="form-title")
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="form-title")
+        # The first node's fields are part of the screen's first layout, not a second one.
+        yield self._title
+        node = self.node
+        self._set_title(node)
+        if node is not None:
+            yield from self._build(node, self._specs(node))
+            self.show_problems(self._first_problems)
 
     def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
         """Show a node's fields, reusing the widgets when its fields are the same as before."""
         self.node = node
-        title = self.query_one("#form-title", Static)
+        self._set_title(node)
         if node is None:
-            title.update(Text("Nothing selected"))
             self._clear()
             return
-        heading = Text(_KIND_TITLE[node.kind] + " ", style="bold")
-        heading.append(safe(node.id), style="bold")
-        title.update(heading)
         specs = self._specs(node)
-        layout = (node.kind, *(s.key + ":" + s.type for s in specs))
-        if layout != self._layout:
+        if _layout(node, specs) != self._layout:
             self._clear()
-            rows = [FieldRow(spec, self._editor(spec, node.text(spec.key))) for spec in specs]
-            self._rows = {row.spec.key: row for row in rows}
-            self._editors = {row.spec.key: row.editor for row in rows}
-            self.mount_all(rows)
-            self._layout = layout
+            self.mount_all(self._build(node, specs))
         else:
             self.refresh_values()
         self.show_problems(problems or [])
+
+    def _set_title(self, node: Node | None) -> None:
+        if node is None:
+            self._title.update(Text("Nothing selected"))
+            return
+        heading = Text(_KIND_TITLE[node.kind] + " ", style="bold")
+        heading.append(safe(node.id), style="bold")
+        self._title.update(heading)
+
+    def _build(self, node: Node, specs: list[FieldSpec]) -> list[FieldRow]:
+        rows = [FieldRow(spec, self._editor(spec, node.text(spec.key))) for spec in specs]
+        self._rows = {row.spec.key: row for row in rows}
+        self._editors = {row.spec.key: row.editor for row in rows}
+        self._layout = _layout(node, specs)
+        return rows
 
     def _clear(self) -> None:
         for row in self.query(FieldRow):
@@ -105,7 +145,7 @@ class NodeForm(VerticalScroll):
     def _editor(self, spec: FieldSpec, text: str) -> Widget:
         wid = f"f-{spec.key}"
         if spec.type == "text":
-            return TextArea(text, id=wid, soft_wrap=True, tab_behavior="focus",
+            return FieldText(text, id=wid, soft_wrap=True, tab_behavior="focus",
                             classes="field-text", compact=True)
         if spec.type in ("status", "choice"):
             options = (self._status_options(text) if spec.type == "status"
@@ -190,3 +230,8 @@ class NodeForm(VerticalScroll):
         event.stop()
         value = event.value
         self._edited(event.select, "" if value is Select.NULL else str(value))
+
+
+def _layout(node: Node, specs: list[FieldSpec]) -> tuple[str, ...]:
+    """What decides the form's widgets: rebuilt only when this changes between nodes."""
+    return (node.kind, *(s.key + ":" + s.type for s in specs))

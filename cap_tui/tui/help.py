@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from .footer import KeysFooter
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Move around", [
@@ -54,7 +56,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="help-box"):
             yield Static(Text("cap: keys", style="bold"), id="help-title")
             yield Static(table, id="help-keys")
-        yield Footer()
+        yield KeysFooter()
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..plan import load_plan
@@ -18,6 +18,7 @@ from ..problems import PlanError, Problem
 from ..recent import recent
 from ..summary import summarise
 from ..terminal import safe
+from .footer import KeysFooter
 
 
 @dataclass
@@ -66,7 +67,7 @@ class PickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(f"cap · plans in {self.folder}", style="bold"), id="picker-title")
         yield OptionList(id="picker-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

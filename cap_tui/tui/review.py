@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..document import Document
 from ..plan import Node, Plan
 from ..problems import PlanError
 from ..source import decode, parse_toml
 from ..terminal import Out
+from .footer import KeysFooter
 
 
 def _render(write: Callable[[Out], None], width: int) -> Text:
@@ -87,7 +88,7 @@ class ReportScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog dialog-tall report"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-question")
             yield Static(Text("Reading git…", style="dim"), id="report-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.fill(max(self.app.size.width - 12, 40))

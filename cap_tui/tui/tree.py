@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -133,6 +134,15 @@ class PlanTree(Tree[Node]):
         if self.pending is None:
             return True
         return node is self.pending
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """Repaint at the new size. Textual's Tree also asks for a new layout of the whole
+        screen here, which is not needed: its lines do not depend on its width. That layout
+        was one more full redraw at start-up and at every resize of the terminal."""
+        event.prevent_default()  # instead of Tree's own handler
+        self._line_cache.grow(event.size.height)
+        self._clear_line_cache()
+        self.refresh()
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         node = event.node.data
