@@ -6,7 +6,7 @@ Start-up counts from the probe's first line of Python to the first drawn, settle
 (interpreter start-up is the same for both and is left out). Keystrokes are typed into the
 progress text area of the first action, through Textual's Pilot, and the median per key is kept.
 
-    python bench/bench_tui.py [--repeat 7] [--sizes 500,5000]
+    python bench/bench_tui.py [--repeat 7] [--sizes 500,5000] [--screen 120x40]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--keys", type=int, default=40, help="keystrokes per measurement")
     ap.add_argument("--sizes", default="500,5000")
+    ap.add_argument("--screen", default="120x40", help="terminal size, COLSxROWS")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cap-bench-tui-"))
     targets = {"baseline": "baseline", "real plan (44)": str(ROOT / "plans/blaby-2024-25.toml")}
@@ -45,13 +46,14 @@ def main() -> None:
     keys: dict[str, list[float]] = {k: [] for k in targets}
     for _ in range(args.repeat):
         for name, target in targets.items():  # interleaved, so noise hits all alike
-            start[name].append(probe("start", target))
+            start[name].append(probe("start", target, args.screen))
     for _ in range(max(args.repeat // 2, 3)):
         for name, target in targets.items():
-            keys[name].append(probe("keys", target, str(args.keys)))
+            keys[name].append(probe("keys", target, args.screen, str(args.keys)))
     base_s = statistics.median(start["baseline"])
     base_k = statistics.median(keys["baseline"])
-    print(f"python {sys.version.split()[0]}, repeat {args.repeat}, {args.keys} keys a run")
+    print(f"python {sys.version.split()[0]}, screen {args.screen}, repeat {args.repeat}, "
+          f"{args.keys} keys a run")
     print(f"{'':<18} {'start ms':>9} {'x base':>7}   {'key ms':>7} {'x base':>7}")
     for name in targets:
         s = statistics.median(start[name])

@@ -28,11 +28,11 @@ def cap_app(path: str):
     return make_app(path)
 
 
-async def keystrokes(app, n: int) -> float:
+async def keystrokes(app, n: int, size: tuple[int, int]) -> float:
     """Median seconds per key typed into the progress text area of the selected action."""
     from textual.widgets import TextArea
 
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.pause()
         area = app.screen.query_one("#f-progress", TextArea)
@@ -49,18 +49,20 @@ async def keystrokes(app, n: int) -> float:
 
 
 def main() -> None:
-    mode, what = sys.argv[1], sys.argv[2]
+    """tui_probe.py start TARGET COLSxROWS | tui_probe.py keys TARGET COLSxROWS N"""
+    mode, what, size_arg = sys.argv[1], sys.argv[2], sys.argv[3]
+    cols, rows = (int(n) for n in size_arg.split("x"))
     app = baseline_app() if what == "baseline" else cap_app(what)
     if mode == "start":
         # "interactive": the first screen is mounted, drawn, and its queued work is done
         async def run() -> None:
-            async with app.run_test(size=(120, 40)) as pilot:
+            async with app.run_test(size=(cols, rows)) as pilot:
                 await pilot.pause()
                 print(f"{time.perf_counter() - T0:.4f}")
 
         asyncio.run(run())
     else:
-        print(f"{asyncio.run(keystrokes(app, int(sys.argv[3]))):.6f}")
+        print(f"{asyncio.run(keystrokes(app, int(sys.argv[4]), (cols, rows))):.6f}")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,8 @@ class EditorScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # set while the screen is empty: set later, it restyles every widget (80 ms at start-up)
+        self.set_class(self.app.size.width < NARROW, "-narrow")
         yield Static(id="plan-header")
         with Horizontal(id="body"):
             yield PlanTree(self.plan, id="tree")
@@ -88,8 +90,6 @@ class EditorScreen(Screen[None]):
                     "due:DAYS  (escape clears)", compact=True)
 
     async def on_mount(self) -> None:
-        # set before the first layout, so a narrow terminal is not laid out twice
-        self.set_class(self.app.size.width < NARROW, "-narrow")
         await self._fill()
 
     async def _fill(self) -> None:
