@@ -208,8 +208,8 @@ class TestEditAndSave:
 
 
 def form_lines(app) -> list[str]:
-    """The form's column of the screen, a line per row, right-trimmed."""
-    region = app.screen.query_one("#form").region
+    """The form's column of the screen (without its scrollbar), a line per row, right-trimmed."""
+    region = app.screen.query_one("#form").scrollable_content_region
     rows = screen_text(app).splitlines()[region.y:region.bottom]
     return [row[region.x:region.right].rstrip() for row in rows]
 

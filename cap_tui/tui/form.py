@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -57,19 +59,25 @@ class FieldText(TextArea):
         return height
 
 
-class FieldRow(Vertical):
-    """A field's label, its editor and the problem with it, if any."""
+class Field(NamedTuple):
+    """A field's label, its editor and the line that says what is wrong with it, if anything.
 
-    def __init__(self, spec: FieldSpec, editor: Widget) -> None:
-        super().__init__(classes="field-row")
-        self.spec, self.editor = spec, editor
-        self.error = Static("", classes="field-error")
+    They sit together in one FieldSet, not in a container per field: a container per field was
+    a quarter of the form's widgets and of the time to draw it."""
 
-    def compose(self) -> ComposeResult:
-        mark = " *" if self.spec.required else ""
-        yield Label(Text(safe(self.spec.label) + mark), classes="field-label")
-        yield self.editor
-        yield self.error
+    spec: FieldSpec
+    label: Label
+    editor: Widget
+    error: Static
+
+    @property
+    def widgets(self) -> tuple[Widget, Widget, Widget]:
+        return self.label, self.editor, self.error
+
+
+class FieldSet(Vertical):
+    """The fields of one node. A node with other fields gets a new FieldSet: the editors' ids
+    (`f-status`, ...) are unique within it while the old one is being removed."""
 
 
 class NodeForm(VerticalScroll):
@@ -83,8 +91,9 @@ class NodeForm(VerticalScroll):
         self._first_problems = problems or []
         self._layout: tuple[str, ...] = ()
         self._editors: dict[str, Widget] = {}
-        self._rows: dict[str, FieldRow] = {}
+        self._fields: dict[str, Field] = {}
         self._title = Static("", id="form-title")
+        self._set: FieldSet | None = None
 
     def compose(self) -> ComposeResult:
         # The first node's fields are part of the screen's first layout, not a second one.
@@ -92,7 +101,7 @@ class NodeForm(VerticalScroll):
         node = self.node
         self._set_title(node)
         if node is not None:
-            yield from self._build(node, self._specs(node))
+            yield self._build(node, self._specs(node))
             self.show_problems(self._first_problems)
 
     def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
@@ -105,7 +114,7 @@ class NodeForm(VerticalScroll):
         specs = self._specs(node)
         if _layout(node, specs) != self._layout:
             self._clear()
-            self.mount_all(self._build(node, specs))
+            self.mount(self._build(node, specs))
         else:
             self.refresh_values()
         self.show_problems(problems or [])
@@ -118,18 +127,25 @@ class NodeForm(VerticalScroll):
         heading.append(safe(node.id), style="bold")
         self._title.update(heading)
 
-    def _build(self, node: Node, specs: list[FieldSpec]) -> list[FieldRow]:
-        rows = [FieldRow(spec, self._editor(spec, node.text(spec.key))) for spec in specs]
-        self._rows = {row.spec.key: row for row in rows}
-        self._editors = {row.spec.key: row.editor for row in rows}
+    def _build(self, node: Node, specs: list[FieldSpec]) -> FieldSet:
+        fields = [self._field(spec, node.text(spec.key)) for spec in specs]
+        self._fields = {f.spec.key: f for f in fields}
+        self._editors = {f.spec.key: f.editor for f in fields}
         self._layout = _layout(node, specs)
-        return rows
+        self._set = FieldSet(*(w for f in fields for w in f.widgets))
+        return self._set
+
+    def _field(self, spec: FieldSpec, text: str) -> Field:
+        mark = " *" if spec.required else ""
+        label = Label(Text(safe(spec.label) + mark), classes="field-label")
+        return Field(spec, label, self._editor(spec, text), Static("", classes="field-error"))
 
     def _clear(self) -> None:
-        for row in self.query(FieldRow):
-            row.remove()
+        if self._set is not None:
+            self._set.remove()
+            self._set = None
         self._editors = {}
-        self._rows = {}
+        self._fields = {}
         self._layout = ()
 
     def _specs(self, node: Node) -> list[FieldSpec]:
@@ -188,19 +204,21 @@ class NodeForm(VerticalScroll):
         by_field: dict[str, list[Problem]] = {}
         for p in problems:
             by_field.setdefault(p.field, []).append(p)
-        for key, row in self._rows.items():
+        for key, f in self._fields.items():
             mine = by_field.get(key, [])
-            err = row.error
+            err = f.error
             if mine:
                 worst = min(mine, key=lambda p: p.severity is not Severity.ERROR)
                 word = "Error" if worst.severity is Severity.ERROR else "Warning"
                 err.update(Text(f"{word}: {safe(worst.message)}"))
             else:
                 err.update("")
+            invalid = any(p.severity is Severity.ERROR for p in mine)
+            warning = bool(mine) and not invalid
             err.set_class(bool(mine), "-shown")
-            row.set_class(any(p.severity is Severity.ERROR for p in mine), "-invalid")
-            row.set_class(bool(mine) and all(p.severity is Severity.WARNING for p in mine),
-                          "-warning")
+            for widget in (err, f.editor):
+                widget.set_class(invalid, "-invalid")
+                widget.set_class(warning, "-warning")
 
     def focus_field(self, key: str) -> bool:
         editor = self._editors.get(key)
