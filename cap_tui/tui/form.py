@@ -90,7 +90,6 @@ class NodeForm(VerticalScroll):
         self.node: Node | None = first
         self._first_problems = problems or []
         self._layout: tuple[str, ...] = ()
-        self._editors: dict[str, Widget] = {}
         self._fields: dict[str, Field] = {}
         self._title = Static("", id="form-title")
         self._set: FieldSet | None = None
@@ -130,7 +129,6 @@ class NodeForm(VerticalScroll):
     def _build(self, node: Node, specs: list[FieldSpec]) -> FieldSet:
         fields = [self._field(spec, node.text(spec.key)) for spec in specs]
         self._fields = {f.spec.key: f for f in fields}
-        self._editors = {f.spec.key: f.editor for f in fields}
         self._layout = _layout(node, specs)
         self._set = FieldSet(*(w for f in fields for w in f.widgets))
         return self._set
@@ -144,7 +142,6 @@ class NodeForm(VerticalScroll):
         if self._set is not None:
             self._set.remove()
             self._set = None
-        self._editors = {}
         self._fields = {}
         self._layout = ()
 
@@ -184,7 +181,7 @@ class NodeForm(VerticalScroll):
         node = self.node
         if node is None:
             return
-        for key, editor in self._editors.items():
+        for key, (_spec, _label, editor, _error) in self._fields.items():
             text = node.text(key)
             with editor.prevent(Input.Changed, TextArea.Changed, Select.Changed):
                 if isinstance(editor, TextArea):
@@ -221,9 +218,10 @@ class NodeForm(VerticalScroll):
                 widget.set_class(warning, "-warning")
 
     def focus_field(self, key: str) -> bool:
-        editor = self._editors.get(key)
-        if editor is None:
+        field = self._fields.get(key)
+        if field is None:
             return False
+        editor = field.editor
         editor.focus()
         self.scroll_to_widget(editor)
         return True
