@@ -12,6 +12,7 @@ progress text area of the first action, through Textual's Pilot, and the median 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -24,8 +25,10 @@ PROBE = HERE / "tui_probe.py"
 
 
 def probe(*args: str) -> float:
+    # opening a plan remembers it: keep the bench's plans out of the user's recent list
+    env = {**os.environ, "CAP_DATA_DIR": str(Path(tempfile.gettempdir()) / "cap-bench-data")}
     out = subprocess.run([sys.executable, str(PROBE), *args], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+                         cwd=ROOT, check=True, env=env)
     return float(out.stdout.strip().splitlines()[-1])
 
 

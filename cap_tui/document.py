@@ -38,7 +38,6 @@ _HEADERS = {
     "programme": "[[theme.programme]]",
     "action": "[[theme.programme.action]]",
 }
-FAST_READ_FROM = 1_000_000  # characters: smaller plans are read by tomllib, at once anyway
 _ID_PATTERN = re.compile(r"^(.*?)(\d+)(\D*)$")
 
 
@@ -150,16 +149,11 @@ class Document:
         """Open a plan for the editor; large plans are read from the scan (fastread), not by
         tomllib. Returns the document and whether its data was read by tomllib; when it was
         not, the caller must check it with `verify()` before trusting a save."""
-        source = read_source(path)
-        if len(source.text) < FAST_READ_FROM:
-            return cls(source, parse_toml(source)), True
-        from .fastread import read_blocks
+        from .fastread import read_plan_data
 
-        blocks = scan(source.text)
-        data = read_blocks(source.text, blocks)
-        if data is None:
-            return cls(source, parse_toml(source), blocks), True
-        return cls(source, data, blocks), False
+        source = read_source(path)
+        data, blocks, verified = read_plan_data(source)
+        return cls(source, data, blocks), verified
 
     def verify(self) -> str | None:
         """Read the text as loaded with tomllib and with fastread again; None when they agree.

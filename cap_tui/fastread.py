@@ -20,7 +20,10 @@ import tomllib
 from datetime import date
 from typing import Any
 
-from .layout import Block
+from .layout import Block, scan
+from .source import Source, parse_toml
+
+FAST_READ_FROM = 1_000_000  # characters: smaller plans are read by tomllib, at once anyway
 
 _INT = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -90,6 +93,20 @@ def _table_for(root: dict[str, Any], name: tuple[str, ...], is_array: bool) -> d
         raise _Unsure  # a table opened twice, or one that was implicit: leave it to tomllib
     table = node[last] = {}
     return table
+
+
+def read_plan_data(source: Source) -> tuple[dict[str, Any], list[Block] | None, bool]:
+    """A plan's data: by tomllib, or from the scan for a file of FAST_READ_FROM characters or
+    more. Returns the data, the scan (when one was made, for the caller to reuse) and whether
+    tomllib read it; when it did not, the data must be checked (Document.verify) before a save
+    is trusted."""
+    if len(source.text) < FAST_READ_FROM:
+        return parse_toml(source), None, True
+    blocks = scan(source.text)
+    data = read_blocks(source.text, blocks)
+    if data is None:
+        return parse_toml(source), blocks, True
+    return data, blocks, False
 
 
 def read_blocks(text: str, blocks: list[Block]) -> dict[str, Any] | None:

@@ -267,3 +267,13 @@ def load_plan(path: str | Path) -> Plan:
     """Read a plan with tomllib. Raises PlanError when the file is not UTF-8 TOML 1.0."""
     source = read_source(path)
     return Plan(source.path, parse_toml(source), source)
+
+
+def glance_plan(path: str | Path) -> Plan:
+    """Read a plan to describe it (the picker's status line): a large one is read from cap's
+    scan, as the editor opens it, not checked by tomllib. Raises PlanError as load_plan does
+    when the file cannot be read at all."""
+    from .fastread import read_plan_data
+
+    source = read_source(path)
+    return Plan(source.path, read_plan_data(source)[0], source)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cap_tui.document import Document
-from cap_tui.fastread import decode_value, read_blocks
+from cap_tui.fastread import FAST_READ_FROM, decode_value, read_blocks
 from cap_tui.layout import scan
 from cap_tui.tomlvalue import render
 
@@ -76,3 +76,18 @@ def test_a_file_tomllib_rejects_is_caught_by_verify(tmp_path: Path) -> None:
     doc.unsafe = problem
     with pytest.raises(Exception, match="not valid TOML"):
         doc.save()
+
+
+def test_the_picker_glances_at_a_large_plan_as_tomllib_reads_it(tmp_path: Path) -> None:
+    # GIVEN a plan large enough to be read from the scan
+    from cap_tui.plan import glance_plan, load_plan
+    from cap_tui.summary import summarise
+
+    target = tmp_path / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
+                   check=True)
+    assert target.stat().st_size >= FAST_READ_FROM
+    # THEN the picker's quick reading says what a full reading says
+    quick, full = glance_plan(target), load_plan(target)
+    assert quick.data == full.data
+    assert summarise(quick).overall.by_status == summarise(full).overall.by_status

@@ -252,6 +252,18 @@ class TestMultiLineFields:
             assert len(lines_under(form_lines(app), "Progress update")) == 10
 
 
+    @pilot_test
+    async def test_ctrl_end_then_typing_adds_to_the_end(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            field(app, "progress").focus()
+            await settle(pilot)
+            await pilot.press("ctrl+end", *" Booked.", "ctrl+home", *"Q3: ")
+            await settle(pilot)
+            assert field_text(app, "progress") == "Q3: " + COM02_PROGRESS + " Booked."
+
+
 class TestExternalChange:
     """A colleague saved the file while it was open: ctrl+s asks before overwriting their work."""
 

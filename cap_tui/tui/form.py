@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
@@ -43,7 +44,23 @@ class FieldText(TextArea):
     form then re-laid out and re-drew the whole screen twice more at start-up and on every move
     to another node. This one wraps at the width the layout offers when its height is asked.
     Its scrollbar gutter is kept (see cap.tcss), so a scrollbar coming does not re-wrap it.
+
+    ctrl+end and ctrl+home go to the end and the start of the text (TextArea has no keys for
+    that), so adding a sentence to a progress update is one key away.
     """
+
+    BINDINGS = [
+        Binding("ctrl+end", "text_end", "End of text", show=False),
+        Binding("ctrl+home", "text_start", "Start of text", show=False),
+        Binding("ctrl+shift+end", "text_end(True)", "Select to end", show=False),
+        Binding("ctrl+shift+home", "text_start(True)", "Select to start", show=False),
+    ]
+
+    def action_text_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
+
+    def action_text_start(self, select: bool = False) -> None:
+        self.move_cursor((0, 0), select=select)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if not self.soft_wrap:

@@ -16,6 +16,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Move around", [
         ("up/down left/right", "move in the tree; fold and unfold"),
         ("enter, tab, esc", "edit the node; next field; back to the tree"),
+        ("ctrl+end  ctrl+home", "in a text: to its end; to its start"),
         ("/  ctrl+f", "filter: words, status:KEY, lead:TEXT, overdue, due:DAYS"),
         ("o  p  s", "overdue only; problems (enter jumps); summary"),
     ]),

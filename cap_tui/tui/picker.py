@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..plan import load_plan
+from ..plan import glance_plan
 from ..problems import PlanError, Problem
 from ..recent import recent
 from ..summary import summarise
@@ -33,7 +33,7 @@ class PlanEntry:
 
 def describe(path: str) -> PlanEntry:
     try:
-        plan = load_plan(path)
+        plan = glance_plan(path)
     except PlanError as exc:
         p = exc.problem
         where = f"line {p.line}: " if p.line else ""
