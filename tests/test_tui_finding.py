@@ -2,10 +2,12 @@
 
 # Fixtures are imported from tui_fixtures (conftest.py belongs to the core's tests), so a
 # test's parameter has the name of an import: that is how pytest finds them.
+# ruff: noqa: F811
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
@@ -13,10 +15,12 @@ from textual.widgets import Input
 from tui_fixtures import (
     BLABY,
     WIDE,
+    blaby,  # noqa: F401  (fixture)
     cap_data_dir,  # noqa: F401  (autouse fixture)
     cursor_id,
     editing,
     field,
+    notifications,
     pilot_test,
     screen_text,
     settle,
@@ -107,6 +111,26 @@ class TestFilter:
             await settle(pilot, 2)
             assert app.focused is tree(app)
             assert shown_actions(app) == ["ENV-06", "ENV-07", "ENV-08"]
+
+    @pilot_test
+    async def test_an_action_added_under_a_filter_is_shown(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await filter_for(pilot, "temporary")
+            assert shown_actions(app) == ["COM-02"]
+            await pilot.press("enter")  # the filter bar gives the tree its focus
+            await settle(pilot)
+            # WHEN a (add an action after COM-02), which the filter would hide
+            await pilot.press("a")
+            await settle(pilot, 2)
+            # THEN the filter is cleared, and the new action is in the tree, under the cursor
+            assert notifications(app)[-2:] == ["Filter cleared to show COM-06",
+                                               "Added action COM-06: give it a title"]
+            assert not app.screen.query_one("#filter", Input).display
+            assert "COM-06" in shown_actions(app)
+            assert cursor_id(app) == "COM-06"
+            await pilot.pause(0.3)  # the summary is recounted once typing stops
+            assert strip(app).startswith("45 actions")
 
     @pilot_test
     async def test_escape_clears_the_filter(self) -> None:

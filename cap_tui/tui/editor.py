@@ -301,6 +301,12 @@ class EditorScreen(Screen[None]):
         tree = self.query_one(PlanTree)
         self.show_node(select)
         tree.rebuild(keep=select, filter_fn=self._filter_fn)
+        if (select is not None and select.kind != "plan" and tree.tree_node(select) is None
+                and self._filter_fn is not None):
+            # a node added (or moved, or brought back) that the filter hides: show it
+            self._drop_filter()
+            tree.rebuild(keep=select)
+            self.notify(f"Filter cleared to show {select.id}", markup=False)
         self.refresh_header()
         self.schedule_side()
         if field:
@@ -490,6 +496,18 @@ class EditorScreen(Screen[None]):
                 tree.select(first)
         self.refresh_side()
 
+    def _drop_filter(self) -> None:
+        """Clear the filter at once (not after the bar's pause for typing)."""
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        bar = self.query_one("#filter", Input)
+        with bar.prevent(Input.Changed):
+            bar.value = ""
+        self.filter_text = ""
+        self._filter_fn = None
+        self.remove_class("-filtering")
+
     def action_to_tree(self) -> None:
         bar = self.query_one("#filter", Input)
         if bar.has_focus:
@@ -540,8 +558,7 @@ class EditorScreen(Screen[None]):
         self.remove_class("-show-side")
         tree = self.query_one(PlanTree)
         if tree.tree_node(node) is None and node.kind != "plan":
-            self.query_one("#filter", Input).value = ""
-            self.filter_text = ""
+            self._drop_filter()
             self.apply_filter()
         if node.kind == "plan":
             self.show_node(node)
