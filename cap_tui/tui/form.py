@@ -108,6 +108,7 @@ class NodeForm(VerticalScroll):
         self._first_problems = problems or []
         self._layout: tuple[str, ...] = ()
         self._fields: dict[str, Field] = {}
+        self._shown_problems: dict[str, tuple[str, bool]] = {}
         self._title = Static("", id="form-title")
         self._set: FieldSet | None = None
 
@@ -146,6 +147,7 @@ class NodeForm(VerticalScroll):
     def _build(self, node: Node, specs: list[FieldSpec]) -> FieldSet:
         fields = [self._field(spec, node.text(spec.key)) for spec in specs]
         self._fields = {f.spec.key: f for f in fields}
+        self._shown_problems: dict[str, tuple[str, bool]] = {}  # field: (message, is an error)
         self._layout = _layout(node, specs)
         self._set = FieldSet(*(w for f in fields for w in f.widgets))
         return self._set
@@ -220,15 +222,18 @@ class NodeForm(VerticalScroll):
             by_field.setdefault(p.field, []).append(p)
         for key, f in self._fields.items():
             mine = by_field.get(key, [])
-            err = f.error
+            message = ""
             if mine:
                 worst = min(mine, key=lambda p: p.severity is not Severity.ERROR)
                 word = "Error" if worst.severity is Severity.ERROR else "Warning"
-                err.update(Text(f"{word}: {safe(worst.message)}"))
-            else:
-                err.update("")
+                message = f"{word}: {safe(worst.message)}"
             invalid = any(p.severity is Severity.ERROR for p in mine)
             warning = bool(mine) and not invalid
+            if self._shown_problems.get(key) == (message, invalid):
+                continue  # as shown: updating it anyway lays the screen out again, every key
+            self._shown_problems[key] = (message, invalid)
+            err = f.error
+            err.update(Text(message))
             err.set_class(bool(mine), "-shown")
             for widget in (err, f.editor):
                 widget.set_class(invalid, "-invalid")
