@@ -39,6 +39,8 @@ from tui_fixtures import (
     widget_text,
 )
 
+from cap_tui.tui.footer import KeysFooter
+
 COM02_PROGRESS = (
     "All properties are currently occupied and operating well. Nabcel are working well on the "
     "management move process and officers are supporting the individuals placed. We will carry "
@@ -137,6 +139,36 @@ class TestOpenAndNavigate:
             await settle(pilot)
             assert tree_ids(app)[:4] == ["communities", "homelessness-prevention", "COM-01",
                                          "COM-02"]
+
+
+class TestFooter:
+    """The keys at the bottom: in the same order wherever the cursor is, and clickable."""
+
+    @pilot_test
+    async def test_the_keys_keep_their_order_from_field_to_field(self) -> None:
+        async with editing(BLABY) as pilot:
+            app = pilot.app
+            await pilot.press("enter")  # to the status of the first action
+            await settle(pilot)
+            on_status = footer_line(app)
+            await pilot.press("tab")  # to its progress update
+            await settle(pilot)
+            assert app.focused is field(app, "progress")
+            assert footer_line(app) == on_status
+            assert on_status.startswith(" ^s Save  ^z Undo  ^q Quit ")
+
+    @pilot_test
+    async def test_clicking_a_key_presses_it(self) -> None:
+        async with editing(BLABY) as pilot:
+            app = pilot.app
+            x = footer_line(app).index(" p Problems ")
+            await pilot.click(KeysFooter, offset=(x + 1, 0))
+            await settle(pilot)
+            assert app.focused is app.screen.query_one("#problems")
+
+
+def footer_line(app) -> str:
+    return screen_text(app).splitlines()[-1]
 
 
 class TestEditAndSave:

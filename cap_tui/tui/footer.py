@@ -1,51 +1,141 @@
-"""The footer of keys, rebuilt only when the keys it shows change."""
+"""The line of keys at the bottom of every screen: one widget, redrawn only when its keys change."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
+
+_Key = tuple[str, str, str, bool]  # key, how it is shown (^s), what it does, enabled
 
 
-class KeysFooter(Footer):
-    """Textual's Footer rebuilds all its keys every time the screen says its bindings may have
-    changed: on every focus change, and once per notice even when several arrive together. At
-    start-up that was three or four rebuilds, each a fresh layout and a full redraw of the screen.
-    This one rebuilds once per burst of notices, and only when what it would show differs."""
+class KeysFooter(Widget, can_focus=False):
+    """The keys that work here, as Textual's Footer shows them, and the command palette's key
+    on the right. Clicking a key presses it.
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.set_reactive(Footer._bindings_ready, True)  # the screen's keys are known already
+    Textual's Footer is a widget per key, rebuilt (a new layout and a full redraw of the screen)
+    whenever focus moves, and it lists the keys in the order the focused widget's bindings put
+    them, so "Save" and "Undo" swapped places moving from a status to a progress update. This
+    one is a single line of text, in a fixed order (the focused widget's keys, then the screen's,
+    then the app's), repainted only when the keys shown change.
+    """
+
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeysFooter > .keys-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeysFooter > .keys-footer--description {
+        color: $footer-description-foreground;
+    }
+    KeysFooter > .keys-footer--disabled {
+        color: $text-disabled;
+    }
+    KeysFooter > .keys-footer--separator {
+        color: $foreground 20%;
+    }
+    """
+    COMPONENT_CLASSES = {
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--disabled",
+        "keys-footer--separator",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
         self._pending = False
-        self._shown: tuple[object, ...] | None = None
+        self._drawn: tuple[object, ...] | None = None
+        self._text = Text()
+        self._spans: list[tuple[int, int, str]] = []  # columns of each key, for clicks
+        self._seen: dict[str, int] = {}  # each key's place when first shown: it keeps it
 
-    def compose(self) -> ComposeResult:
-        self._shown = self.keys_shown()
-        yield from super().compose()
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._draw()  # in the first paint, at the width it will have (the whole line)
 
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus or self._pending:
-            return
-        if self.is_attached and screen is self.screen:
-            self._pending = True
-            self.call_after_refresh(self._rebuild)
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
-    async def _rebuild(self) -> None:
+    def _bindings_changed(self, screen: Screen) -> None:
+        if not self._pending and self.is_attached and screen is self.screen:
+            self._pending = True  # once per burst of notices (focus moves send several)
+            self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
         self._pending = False
-        if not self.is_attached:  # removed (its screen recomposed) before this came round
-            return
-        keys = self.keys_shown()
-        if keys != self._shown:
-            self._shown = keys
-            await self.recompose()
+        if self.is_attached:
+            self._draw()
 
-    def keys_shown(self) -> tuple[object, ...]:
-        """Everything the footer's keys are drawn from: the screen's active bindings."""
-        bindings = self.screen.active_bindings.items()
-        return (
-            *((key, b.action, b.description, b.show, b.group, enabled, tooltip)
-              for key, (_node, b, enabled, tooltip) in bindings),
-            self.app.ENABLE_COMMAND_PALETTE,
-            self.show_command_palette,
-        )
+    def on_resize(self, event: events.Resize) -> None:
+        self._draw()
+
+    def keys_shown(self) -> tuple[list[_Key], _Key | None]:
+        """The keys to show, in order, and the command palette's key."""
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        ranked: list[tuple[int, int, _Key]] = []
+        palette: _Key | None = None
+        actions: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            node, binding, enabled, _tooltip = active
+            shown = (key, self.app.get_key_display(binding), binding.description, enabled)
+            if key == palette_key:
+                if self.app.ENABLE_COMMAND_PALETTE:
+                    palette = shown
+                continue
+            if not binding.show or binding.action in actions:
+                continue  # one key per action, as Footer does
+            actions.add(binding.action)
+            depth = sum(1 for _ in node.ancestors)  # the focused widget's keys first
+            ranked.append((-depth, self._seen.setdefault(key, len(self._seen)), shown))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        return [shown for _depth, _index, shown in ranked], palette
+
+    def _draw(self) -> None:
+        keys, palette = self.keys_shown()
+        width = self.size.width or self.app.size.width
+        drawn = (width, tuple(keys), palette)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        key_style = self.get_component_rich_style("keys-footer--key")
+        words_style = self.get_component_rich_style("keys-footer--description")
+        disabled = self.get_component_rich_style("keys-footer--disabled")
+        right = Text()
+        if palette is not None:
+            right.append("▏", self.get_component_rich_style("keys-footer--separator"))
+            right.append(palette[1], key_style)
+            right.append(f" {palette[2]} ", words_style)
+        room = max(0, width - right.cell_len)
+        left = Text(no_wrap=True, overflow="crop")
+        self._spans = []
+        for key, shown, words, enabled in keys:
+            start = left.cell_len
+            left.append(f" {shown} ", key_style if enabled else disabled + Style(bold=True))
+            left.append(f"{words} ", words_style if enabled else disabled)
+            self._spans.append((start, left.cell_len, key))
+        left.truncate(room, overflow="crop", pad=True)
+        self._spans = [(start, min(end, room), key) for start, end, key in self._spans
+                       if start < room]
+        if palette is not None:
+            self._spans.append((room, width, palette[0]))
+        self._text = left + right
+        self.refresh()
+
+    def render(self) -> Text:
+        return self._text
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
