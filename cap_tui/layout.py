@@ -37,6 +37,11 @@ _NESTED_TOKEN = re.compile(
     rf"|{_BASIC}|{_LITERAL}|#[^\n]*|[\[\]{{}}]|[^\"'#\[\]{{}}]+"
 )
 _LINE_TAIL = re.compile(r"[ \t]*(#[^\r\n]*)?")
+# Most lines of a plan are `key = "text"`, perhaps with a comment: one regex step for all of it
+# (the general path below takes five). The value must not open a multi-line string (`"""`).
+_SIMPLE_ENTRY = re.compile(
+    rf'[ \t]*({_BARE_KEY})[ \t]*=[ \t]*({_BASIC})(?!")[ \t]*(?:#[^\r\n]*)?(?=\r?\n|\Z)'
+)
 
 
 def unquote_key(part: str) -> str:
@@ -176,7 +181,17 @@ def scan(text: str) -> list[Block]:
     n = len(text)
     pos = 0
     pending_comment: int | None = None  # start of a run of comment lines directly above
+    simple = _SIMPLE_ENTRY.match
     while pos < n:
+        m = simple(text, pos)
+        if m:
+            pending_comment = None
+            key = m.group(1)
+            blocks[-1].entries.append(
+                Entry((key,), m.start(1), m.start(2), m.end(2), m.end()))
+            nl = text.find("\n", m.end())
+            pos = n if nl < 0 else nl + 1
+            continue
         nl = text.find("\n", pos)
         line_end = n if nl < 0 else nl
         next_line = n if nl < 0 else nl + 1

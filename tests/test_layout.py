@@ -21,6 +21,11 @@ top = "root value" # comment
 "quoted key" = 'literal'
 "a=b" . c = 1
 x=1#tight comment
+empty = ""
+tight="x"#c
+spaced = "y" \t
+esc2 = "a \\"b\\""  # c
+ml2 = """"quoted" start"""
 
 [ plan ]  # spaces inside the brackets
 council = "C"
