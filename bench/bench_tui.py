@@ -2,6 +2,8 @@
 
 Each measurement runs in a fresh process (bench/tui_probe.py), interleaved with a baseline
 measured the same way in the same run: a minimal Textual app with one label and a text area.
+"Move" is one down-arrow in the tree (the form follows the cursor); the baseline has no tree, so
+moves are compared with the real plan's.
 Start-up counts from the probe's first line of Python to the first drawn, settled screen
 (interpreter start-up is the same for both and is left out). Keystrokes are typed into the
 progress text area of the first action, through Textual's Pilot, and the median per key is kept.
@@ -47,22 +49,29 @@ def main() -> None:
         targets[f"synthetic {n}"] = str(f)
     start: dict[str, list[float]] = {k: [] for k in targets}
     keys: dict[str, list[float]] = {k: [] for k in targets}
+    moves: dict[str, list[float]] = {k: [] for k in targets if k != "baseline"}
     for _ in range(args.repeat):
         for name, target in targets.items():  # interleaved, so noise hits all alike
             start[name].append(probe("start", target, args.screen))
     for _ in range(max(args.repeat // 2, 3)):
         for name, target in targets.items():
             keys[name].append(probe("keys", target, args.screen, str(args.keys)))
+            if name in moves:
+                moves[name].append(probe("moves", target, args.screen, str(args.keys)))
     base_s = statistics.median(start["baseline"])
     base_k = statistics.median(keys["baseline"])
     print(f"python {sys.version.split()[0]}, screen {args.screen}, repeat {args.repeat}, "
           f"{args.keys} keys a run")
-    print(f"{'':<18} {'start ms':>9} {'x base':>7} {'fastest':>8}   {'key ms':>7} {'x base':>7}")
+    base_m = statistics.median(moves["real plan (44)"])
+    print(f"{'':<18} {'start ms':>9} {'x base':>7} {'fastest':>8}   {'key ms':>7} {'x base':>7}"
+          f"   {'move ms':>7} {'x real':>7}")
     for name in targets:
         s = statistics.median(start[name])
         k = statistics.median(keys[name])
+        m = f"{statistics.median(moves[name]) * 1000:>7.2f} " \
+            f"{statistics.median(moves[name]) / base_m:>7.2f}" if name in moves else ""
         print(f"{name:<18} {s * 1000:>9.0f} {s / base_s:>7.2f} {min(start[name]) * 1000:>8.0f}   "
-              f"{k * 1000:>7.2f} {k / base_k:>7.2f}")
+              f"{k * 1000:>7.2f} {k / base_k:>7.2f}   {m}")
 
 
 if __name__ == "__main__":

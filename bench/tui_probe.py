@@ -35,7 +35,7 @@ async def keystrokes(app, n: int, size: tuple[int, int]) -> float:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.pause()
-        area = app.screen.query_one("#f-progress", TextArea)
+        area = app.screen.query_one("FieldSet.-current #f-progress", TextArea)
         area.focus()
         await pilot.pause()
         times = []
@@ -48,8 +48,26 @@ async def keystrokes(app, n: int, size: tuple[int, int]) -> float:
         return times[len(times) // 2]
 
 
+async def moves(app, n: int, size: tuple[int, int]) -> float:
+    """Median seconds per down-arrow in the tree (the form follows the cursor)."""
+    from textual.widgets import Tree
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        app.screen.query_one(Tree).focus()
+        await pilot.pause()
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            await pilot.press("down")
+            times.append(time.perf_counter() - t)
+        times.sort()
+        return times[len(times) // 2]
+
+
 def main() -> None:
-    """tui_probe.py start TARGET COLSxROWS | tui_probe.py keys TARGET COLSxROWS N"""
+    """tui_probe.py start TARGET COLSxROWS | tui_probe.py keys|moves TARGET COLSxROWS N"""
     mode, what, size_arg = sys.argv[1], sys.argv[2], sys.argv[3]
     cols, rows = (int(n) for n in size_arg.split("x"))
     app = baseline_app() if what == "baseline" else cap_app(what)
@@ -61,6 +79,8 @@ def main() -> None:
                 print(f"{time.perf_counter() - T0:.4f}")
 
         asyncio.run(run())
+    elif mode == "moves":
+        print(f"{asyncio.run(moves(app, int(sys.argv[4]), (cols, rows))):.6f}")
     else:
         print(f"{asyncio.run(keystrokes(app, int(sys.argv[4]), (cols, rows))):.6f}")
 

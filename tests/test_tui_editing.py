@@ -101,11 +101,34 @@ class TestOpenAndNavigate:
             assert form_title(app) == (
                 "Programme equalities-diversity-inclusion-in-service-design-access")
             assert field_text(app, "lead") == "Executive Director (s151)"
-            assert not app.screen.query("#f-status")
+            assert not app.screen.query("FieldSet.-current #f-status")
             # WHEN up twice: back on COM-01
             await pilot.press("up", "up")
             await settle(pilot)
             assert form_title(app) == "Action COM-01"
+            assert field_text(app, "lead") == "Executive Director (Communities)"
+            assert field_text(app, "status") == "in-progress"
+
+    @pilot_test
+    async def test_the_form_follows_the_cursor_through_kinds_of_node(self) -> None:
+        async with editing(BLABY) as pilot:
+            app = pilot.app
+            # ENV-01 has no lead: its form says so under the field
+            await go_to(pilot, "ENV-01")
+            assert field_text(app, "lead") == ""
+            assert shown_errors(app) == ["Error: action's lead is empty"]
+            # a programme, then ENV-03 (which has a lead): the action's fields come back with
+            # ENV-03's values, and no problem line left over from ENV-01
+            await go_to(pilot, "council-net-zero-2030")
+            assert form_title(app) == "Programme council-net-zero-2030"
+            await go_to(pilot, "ENV-03")
+            assert form_title(app) == "Action ENV-03"
+            assert field_text(app, "lead") == find(app, "ENV-03").data["lead"] != ""
+            assert field_text(app, "progress") == find(app, "ENV-03").data["progress"]
+            assert shown_errors(app) == []
+            # and back on ENV-01, its problem is shown again
+            await go_to(pilot, "ENV-01")
+            assert shown_errors(app) == ["Error: action's lead is empty"]
 
     @pilot_test
     async def test_left_right_fold_and_enter_escape_edit(self) -> None:
@@ -165,6 +188,10 @@ class TestFooter:
             await pilot.click(KeysFooter, offset=(x + 1, 0))
             await settle(pilot)
             assert app.focused is app.screen.query_one("#problems")
+
+
+def shown_errors(app) -> list[str]:
+    return [widget_text(w) for w in app.screen.query("FieldSet.-current .field-error.-shown")]
 
 
 def footer_line(app) -> str:
@@ -235,7 +262,8 @@ class TestEditAndSave:
             await pilot.press("ctrl+u")  # delete to the start of the line: the lead is empty
             await settle(pilot)
             assert find(app, "COM-02").data["lead"] == ""
-            errors = [widget_text(w) for w in app.screen.query(".field-error.-shown")]
+            shown = app.screen.query("FieldSet.-current .field-error.-shown")
+            errors = [widget_text(w) for w in shown]
             assert errors == ["Error: action's lead is empty"]
 
 

@@ -106,7 +106,7 @@ def tree(app: App) -> PlanTree:
 
 def field(app: App, key: str) -> Widget:
     """The form's editor widget for a field (`f-status`, `f-progress`, ...)."""
-    return app.screen.query_one(f"#f-{key}")
+    return app.screen.query_one(f"FieldSet.-current #f-{key}")
 
 
 def field_text(app: App, key: str) -> str:

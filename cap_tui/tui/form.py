@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import NamedTuple
 
 from rich.text import Text
@@ -93,12 +94,25 @@ class Field(NamedTuple):
 
 
 class FieldSet(Vertical):
-    """The fields of one node. A node with other fields gets a new FieldSet: the editors' ids
-    (`f-status`, ...) are unique within it while the old one is being removed."""
+    """The fields of one kind of node (an action's, a programme's, ...), with what they show."""
+
+    def __init__(self, shape: tuple[str, ...], fields: list[Field]) -> None:
+        super().__init__(*(w for f in fields for w in f.widgets))
+        self.shape = shape  # the node's kind and its fields' keys and types
+        self.fields = {f.spec.key: f for f in fields}
+        self.shown_problems: dict[str, tuple[str, bool]] = {}  # field: (message, is an error)
+        self.choices: dict[str, tuple[str, ...]] = {}  # a select's option values, as set
 
 
 class NodeForm(VerticalScroll):
-    """Edits one node. Values are pushed to the screen as FieldEdited; problems come back."""
+    """Edits one node. Values are pushed to the screen as FieldEdited; problems come back.
+
+    Each kind of node has its own FieldSet, built the first time a node of that kind is shown
+    and kept (hidden) afterwards: moving from an action to a programme and back shows the set
+    again with new values, instead of building twenty widgets (Input's constructor alone costs
+    about 5 ms) and laying the screen out twice."""
+
+    KEEP = 6  # field sets kept; more differ only when nodes carry undeclared fields
 
     def __init__(self, plan: Plan, first: Node | None = None,
                  problems: list[Problem] | None = None, **kwargs: object) -> None:
@@ -106,11 +120,18 @@ class NodeForm(VerticalScroll):
         self.plan = plan
         self.node: Node | None = first
         self._first_problems = problems or []
-        self._layout: tuple[str, ...] = ()
-        self._fields: dict[str, Field] = {}
-        self._shown_problems: dict[str, tuple[str, bool]] = {}
         self._title = Static("", id="form-title")
-        self._set: FieldSet | None = None
+        self._sets: OrderedDict[tuple[str, ...], FieldSet] = OrderedDict()
+        self._set: FieldSet | None = None  # the one shown
+
+    @property
+    def _fields(self) -> dict[str, Field]:
+        return self._set.fields if self._set is not None else {}
+
+    def editor(self, key: str) -> Widget | None:
+        """The editor of a field of the node shown, if it has that field."""
+        field = self._fields.get(key)
+        return field.editor if field is not None else None
 
     def compose(self) -> ComposeResult:
         # The first node's fields are part of the screen's first layout, not a second one.
@@ -118,23 +139,51 @@ class NodeForm(VerticalScroll):
         node = self.node
         self._set_title(node)
         if node is not None:
-            yield self._build(node, self._specs(node))
+            yield self._new_set(node, self._specs(node))
             self.show_problems(self._first_problems)
 
     def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
-        """Show a node's fields, reusing the widgets when its fields are the same as before."""
+        """Show a node's fields: in the field set of its kind, built the first time."""
         self.node = node
         self._set_title(node)
         if node is None:
-            self._clear()
+            self._switch(None)
             return
         specs = self._specs(node)
-        if _layout(node, specs) != self._layout:
-            self._clear()
-            self.mount(self._build(node, specs))
+        kept = self._sets.get(_shape(node, specs))
+        if kept is None:
+            self.mount(self._new_set(node, specs))
         else:
+            self._switch(kept)
             self.refresh_values()
         self.show_problems(problems or [])
+
+    def _switch(self, to: FieldSet | None) -> None:
+        if to is self._set:
+            return
+        # `display` and a class that no rule styles: changing a class that CSS matches would
+        # restyle every widget in the set (35 ms)
+        if self._set is not None:
+            self._set.display = False
+            self._set.remove_class("-current", update=False)
+        if to is not None:
+            to.display = True
+            to.add_class("-current", update=False)
+            self._sets.move_to_end(to.shape)
+        self._set = to
+
+    def _new_set(self, node: Node, specs: list[FieldSpec]) -> FieldSet:
+        fields = [self._field(spec, node.text(spec.key)) for spec in specs]
+        new = FieldSet(_shape(node, specs), fields)
+        for f in fields:
+            if isinstance(f.editor, Select):
+                new.choices[f.spec.key] = tuple(v for _, v in f.editor._options)
+        self._sets[new.shape] = new
+        self._switch(new)
+        while len(self._sets) > self.KEEP:
+            _key, oldest = self._sets.popitem(last=False)
+            oldest.remove()
+        return new
 
     def _set_title(self, node: Node | None) -> None:
         if node is None:
@@ -144,25 +193,10 @@ class NodeForm(VerticalScroll):
         heading.append(safe(node.id), style="bold")
         self._title.update(heading)
 
-    def _build(self, node: Node, specs: list[FieldSpec]) -> FieldSet:
-        fields = [self._field(spec, node.text(spec.key)) for spec in specs]
-        self._fields = {f.spec.key: f for f in fields}
-        self._shown_problems: dict[str, tuple[str, bool]] = {}  # field: (message, is an error)
-        self._layout = _layout(node, specs)
-        self._set = FieldSet(*(w for f in fields for w in f.widgets))
-        return self._set
-
     def _field(self, spec: FieldSpec, text: str) -> Field:
         mark = " *" if spec.required else ""
         label = Label(Text(safe(spec.label) + mark), classes="field-label")
         return Field(spec, label, self._editor(spec, text), Static("", classes="field-error"))
-
-    def _clear(self) -> None:
-        if self._set is not None:
-            self._set.remove()
-            self._set = None
-        self._fields = {}
-        self._layout = ()
 
     def _specs(self, node: Node) -> list[FieldSpec]:
         specs = fields_of(self.plan, node)
@@ -197,22 +231,26 @@ class NodeForm(VerticalScroll):
 
     def refresh_values(self) -> None:
         """Put the node's current values into the editors without echoing them back."""
-        node = self.node
-        if node is None:
+        node, fields = self.node, self._set
+        if node is None or fields is None:
             return
-        for key, (_spec, _label, editor, _error) in self._fields.items():
+        for key, (_spec, _label, editor, _error) in fields.fields.items():
             text = node.text(key)
             with editor.prevent(Input.Changed, TextArea.Changed, Select.Changed):
                 if isinstance(editor, TextArea):
                     if editor.text != text:
                         editor.load_text(text)
                 elif isinstance(editor, Select):
-                    if not editor.is_mounted:
+                    if not editor.is_mounted:  # its set is still being mounted: once it is
+                        self.call_after_refresh(self.refresh_values)
                         continue
                     if key == "status":
-                        editor.set_options(self._status_options(text))
-                    options = {v for _, v in editor._options}
-                    editor.value = text if text in options else Select.NULL
+                        options = self._status_options(text)
+                        values = tuple(v for _, v in options)
+                        if fields.choices.get(key) != values:  # a status not in the plan's list
+                            editor.set_options(options)
+                            fields.choices[key] = values
+                    editor.value = text if text in fields.choices.get(key, ()) else Select.NULL
                 elif isinstance(editor, Input) and editor.value != text:
                     editor.value = text
 
@@ -229,9 +267,10 @@ class NodeForm(VerticalScroll):
                 message = f"{word}: {safe(worst.message)}"
             invalid = any(p.severity is Severity.ERROR for p in mine)
             warning = bool(mine) and not invalid
-            if self._shown_problems.get(key) == (message, invalid):
+            assert self._set is not None
+            if self._set.shown_problems.get(key) == (message, invalid):
                 continue  # as shown: updating it anyway lays the screen out again, every key
-            self._shown_problems[key] = (message, invalid)
+            self._set.shown_problems[key] = (message, invalid)
             err = f.error
             err.update(Text(message))
             err.set_class(bool(mine), "-shown")
@@ -270,6 +309,6 @@ class NodeForm(VerticalScroll):
         self._edited(event.select, "" if value is Select.NULL else str(value))
 
 
-def _layout(node: Node, specs: list[FieldSpec]) -> tuple[str, ...]:
+def _shape(node: Node, specs: list[FieldSpec]) -> tuple[str, ...]:
     """What decides the form's widgets: rebuilt only when this changes between nodes."""
     return (node.kind, *(s.key + ":" + s.type for s in specs))
