@@ -41,6 +41,7 @@ from tui_fixtures import (
 
 from cap_tui.tui.footer import KeysFooter
 
+EXAMPLE = BLABY.parent / "example-borough-2025-26.toml"
 COM02_PROGRESS = (
     "All properties are currently occupied and operating well. Nabcel are working well on the "
     "management move process and officers are supporting the individuals placed. We will carry "
@@ -129,6 +130,30 @@ class TestOpenAndNavigate:
             # and back on ENV-01, its problem is shown again
             await go_to(pilot, "ENV-01")
             assert shown_errors(app) == ["Error: action's lead is empty"]
+
+    @pilot_test
+    async def test_a_choice_off_the_list_is_shown_as_such_on_every_node(
+            self, tmp_path: Path) -> None:
+        # GIVEN the example plan, with KA.01.02's portfolio holder not one of the choices
+        plan = tmp_path / "example.toml"
+        text = EXAMPLE.read_text(encoding="utf-8")
+        marker = 'id = "KA.01.02"'
+        head, tail = text.split(marker)
+        tail = tail.replace('portfolio = "Housing & Communities"', 'portfolio = "Leader"', 1)
+        plan.write_text(head + marker + tail, encoding="utf-8")
+        async with editing(plan) as pilot:
+            app = pilot.app
+            await go_to(pilot, "KA.01.01")
+            assert field_text(app, "portfolio") == "Housing & Communities"
+            # WHEN down to KA.01.02 (the same fields: the form is reused)
+            await go_to(pilot, "KA.01.02")
+            # THEN its value is kept and said to be off the list, not shown as "(none)"
+            assert field_text(app, "portfolio") == "Leader"
+            shown = field(app, "portfolio").query_one("SelectCurrent #label")
+            assert widget_text(shown) == "Leader (not a choice)"
+            await go_to(pilot, "KA.01.01")
+            assert field_text(app, "portfolio") == "Housing & Communities"
+        assert plan.read_text(encoding="utf-8") == head + marker + tail  # nothing written
 
     @pilot_test
     async def test_left_right_fold_and_enter_escape_edit(self) -> None:

@@ -177,7 +177,8 @@ class NodeForm(VerticalScroll):
         new = FieldSet(_shape(node, specs), fields)
         for f in fields:
             if isinstance(f.editor, Select):
-                new.choices[f.spec.key] = tuple(v for _, v in f.editor._options)
+                options = self._select_options(f.spec, node.text(f.spec.key))
+                new.choices[f.spec.key] = tuple(v for _, v in options)
         self._sets[new.shape] = new
         self._switch(new)
         while len(self._sets) > self.KEEP:
@@ -214,19 +215,22 @@ class NodeForm(VerticalScroll):
             return FieldText(text, id=wid, soft_wrap=True, tab_behavior="focus",
                             classes="field-text", compact=True)
         if spec.type in ("status", "choice"):
-            options = (self._status_options(text) if spec.type == "status"
-                       else [(Text(safe(c)), c) for c in spec.choices])
-            if text and text not in {v for _, v in options}:
-                options.append((Text(f"{safe(text)} (not a choice)", style="bold red"), text))
-            return Select(options, id=wid, allow_blank=True, value=text or Select.NULL,
-                          prompt="(none)", compact=True)
+            return Select(self._select_options(spec, text), id=wid, allow_blank=True,
+                          value=text or Select.NULL, prompt="(none)", compact=True)
         return Input(text, id=wid, placeholder=_HINTS.get(spec.type, ""), classes="field-line",
                      compact=True)
 
-    def _status_options(self, current: str) -> list[tuple[Text, str]]:
-        options = [(status_text(s), k) for k, s in self.plan.statuses.items()]
-        if current and current not in self.plan.statuses:
-            options.append((status_text(None, current), current))
+    def _select_options(self, spec: FieldSpec, current: str) -> list[tuple[Text, str]]:
+        """A status's or a choice's options, with the value the node has even when it is not
+        one of them (shown as such, never dropped)."""
+        if spec.type == "status":
+            options = [(status_text(s), k) for k, s in self.plan.statuses.items()]
+            if current and current not in self.plan.statuses:
+                options.append((status_text(None, current), current))
+            return options
+        options = [(Text(safe(c)), c) for c in spec.choices]
+        if current and current not in spec.choices:
+            options.append((Text(f"{safe(current)} (not a choice)", style="bold red"), current))
         return options
 
     def refresh_values(self) -> None:
@@ -234,7 +238,7 @@ class NodeForm(VerticalScroll):
         node, fields = self.node, self._set
         if node is None or fields is None:
             return
-        for key, (_spec, _label, editor, _error) in fields.fields.items():
+        for key, (spec, _label, editor, _error) in fields.fields.items():
             text = node.text(key)
             with editor.prevent(Input.Changed, TextArea.Changed, Select.Changed):
                 if isinstance(editor, TextArea):
@@ -244,13 +248,12 @@ class NodeForm(VerticalScroll):
                     if not editor.is_mounted:  # its set is still being mounted: once it is
                         self.call_after_refresh(self.refresh_values)
                         continue
-                    if key == "status":
-                        options = self._status_options(text)
-                        values = tuple(v for _, v in options)
-                        if fields.choices.get(key) != values:  # a status not in the plan's list
-                            editor.set_options(options)
-                            fields.choices[key] = values
-                    editor.value = text if text in fields.choices.get(key, ()) else Select.NULL
+                    options = self._select_options(spec, text)
+                    values = tuple(v for _, v in options)
+                    if fields.choices.get(key) != values:  # a value not among the choices
+                        editor.set_options(options)
+                        fields.choices[key] = values
+                    editor.value = text or Select.NULL
                 elif isinstance(editor, Input) and editor.value != text:
                     editor.value = text
 
