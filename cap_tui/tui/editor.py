@@ -100,8 +100,7 @@ class EditorScreen(Screen[None]):
             tree.select(self.current)
         self.refresh_header()
         self.refresh_side()
-        # Focus first, then mount the footer: it is drawn once, with the tree's keys, instead of
-        # empty and then again (each footer rebuild is a new layout and a full redraw).
+        # Focus first, then mount the footer: its first drawing already has the tree's keys.
         self.set_focus(tree, scroll_visible=False)
         await self.mount(KeysFooter())
         if not self.verified:  # once the screen is up, so the check does not delay it
