@@ -93,7 +93,7 @@ class ProblemScreen(Screen[None]):
         yield KeysFooter()
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:  # opened from the picker: back to it
+        if len(self.app.screen_stack) > 1:  # over the picker, or over the editor on a reload
             self.app.pop_screen()
         else:
             self.app.exit()
