@@ -165,9 +165,11 @@ class EditorScreen(Screen[None]):
                 out.append((node, dup.pop(node.id)))
         return out
 
-    def counts(self) -> tuple[int, int]:
+    def counts(self, problems: list[tuple[Node | None, Problem]] | None = None,
+               ) -> tuple[int, int]:
+        """Errors and warnings in the plan (in `problems`, when the caller has listed them)."""
         errors = warnings = 0
-        for _, p in self.all_problems():
+        for _, p in self.all_problems() if problems is None else problems:
             if p.severity is Severity.ERROR:
                 errors += 1
             else:
@@ -200,10 +202,11 @@ class EditorScreen(Screen[None]):
             actions = [a for a in self.plan.actions() if fn(a)]
             total = sum(1 for _ in self.plan.actions())
         s = summarise(self.plan, actions=actions)
-        counts = self.counts()
+        problems = self.all_problems()
+        counts = self.counts(problems)
         self.query_one(SummaryPane).update(summary_text(s, counts, total))
         self.query_one("#strip", Static).update(summary_strip(s, counts, total))
-        self.query_one(ProblemsPane).show(self.all_problems())
+        self.query_one(ProblemsPane).show(problems)
         title = Text("Problems", style="bold")
         title.append(f" ({counts[0]} errors, {counts[1]} warnings) · p", style="dim")
         self.query_one("#problems-title", Static).update(title)
