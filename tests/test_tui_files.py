@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,35 @@ class TestPicker:
         # AND it is remembered in cap's own data folder (CAP_DATA_DIR), nowhere else
         recent = json.loads((cap_data_dir / "recent.json").read_text(encoding="utf-8"))
         assert recent == [str(BLABY)]
+
+    @pilot_test
+    async def test_plans_are_listed_and_usable_while_they_are_still_being_read(
+            self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # GIVEN reading a plan is slow (a large plan, a network share): here it waits for a go
+        from cap_tui.tui import picker
+
+        go = threading.Event()
+        real_describe = picker.describe
+
+        def slow_describe(path: str) -> picker.PlanEntry:
+            go.wait(10)
+            return real_describe(path)
+
+        monkeypatch.setattr(picker, "describe", slow_describe)
+        monkeypatch.chdir(ROOT)
+        app = make_app()
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            # THEN the plans are listed by file name at once, each "reading…"
+            text = screen_text(app)
+            assert "blaby-2024-25.toml" in text and "reading…" in text
+            assert "44 actions" not in text
+            # AND when reading is done, each gets its title and status line
+            go.set()
+            await settle(pilot)
+            text = screen_text(app)
+            assert "reading…" not in text
+            assert "Blaby District Council · 44 actions · 14 finished" in text
 
     @pilot_test
     async def test_recently_opened_plans_from_elsewhere_are_listed(

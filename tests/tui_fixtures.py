@@ -91,6 +91,7 @@ async def settle(pilot: Pilot, times: int = 1) -> None:
     move, undo of those, filter, reload) pass `times=2`: a rebuild puts the cursor back on its
     node only after a refresh."""
     for _ in range(times):
+        await pilot.app.workers.wait_for_complete()  # e.g. the picker reading its plans
         await pilot.pause()
 
 

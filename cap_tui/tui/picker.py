@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from ..plan import glance_plan
 from ..problems import PlanError, Problem
@@ -63,6 +65,7 @@ class PickerScreen(Screen[None]):
         super().__init__()
         self.folder = folder
         self.entries: list[PlanEntry] = []
+        self._first_other = 0  # entries from here on are from the recent list
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"cap · plans in {self.folder}", style="bold"), id="picker-title")
@@ -73,27 +76,49 @@ class PickerScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
+        """List the plans at once by name; their titles and status lines come in as each is read
+        (in a thread: a large plan, or one on a slow network share, does not hold up the rest)."""
         folder = Path(self.folder)
         paths = [str(p) for p in sorted(folder.glob("*.toml")) if p.is_file()]
         here = {os.path.realpath(p) for p in paths}
         others = [p for p in recent() if os.path.realpath(p) not in here]
-        self.entries = [describe(p) for p in paths + others]
+        self._first_other = len(paths)
+        self.entries = [PlanEntry(p, Text(Path(p).name, style="bold"),
+                                  Text("reading…", style="dim")) for p in paths + others]
         options: list[Option | None] = []
         for i, e in enumerate(self.entries):
             if i == len(paths) and others:
                 options.append(None)
-            body = Text.assemble(e.title, "\n  ", e.line, "\n  ", Text(e.path, style="dim"))
-            if i >= len(paths):
-                body.append("  (recent)", style="dim")
-            options.append(Option(body, id=str(i)))
+            options.append(Option(self._prompt(i, e), id=str(i)))
         lst = self.query_one(OptionList)
         lst.clear_options()
         if options:
             lst.add_options(options)
             lst.highlighted = 0
+            self._describe_all([e.path for e in self.entries])
         else:
             lst.add_option(Option(Text(f"No *.toml plans in {self.folder}"), disabled=True))
         lst.focus()
+
+    def _prompt(self, i: int, e: PlanEntry) -> Text:
+        body = Text.assemble(e.title, "\n  ", e.line, "\n  ", Text(e.path, style="dim"))
+        if i >= self._first_other:
+            body.append("  (recent)", style="dim")
+        return body
+
+    @work(thread=True, exclusive=True, group="describe")
+    def _describe_all(self, paths: list[str]) -> None:
+        worker = get_current_worker()
+        for i, path in enumerate(paths):
+            entry = describe(path)
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._described, i, entry)
+
+    def _described(self, i: int, entry: PlanEntry) -> None:
+        if i < len(self.entries) and self.entries[i].path == entry.path:
+            self.entries[i] = entry
+            self.query_one(OptionList).replace_option_prompt(str(i), self._prompt(i, entry))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
