@@ -511,10 +511,9 @@ class EditorScreen(Screen[None]):
         self.remove_class("-filtering")
 
     def action_to_tree(self) -> None:
-        bar = self.query_one("#filter", Input)
-        if bar.has_focus:
-            bar.value = ""
-            self.remove_class("-filtering")
+        if self.query_one("#filter", Input).has_focus:  # escape in the bar clears the filter
+            self._drop_filter()
+            self.apply_filter()
         self.remove_class("-show-side")
         self.query_one(PlanTree).focus()
 
