@@ -11,9 +11,11 @@ the bytes of the file on disk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_fixtures import (
     BLABY,
@@ -359,17 +361,24 @@ class TestExternalChange:
         path.write_bytes(text)
         return text
 
+    @staticmethod
+    async def save_after(pilot: Pilot, path: Path, change: Callable[[Path], object]) -> bytes:
+        """The officer sets COM-02 to On track; meanwhile `change` rewrites the file on disk;
+        then the officer presses ctrl+s. Returns the file as `change` left it."""
+        await go_to(pilot, "COM-02")
+        await choose_status(pilot, "On track")
+        change(path)
+        theirs = path.read_bytes()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        return theirs
+
     @pilot_test
     async def test_save_asks_then_cancel_or_overwrite(self, blaby: Path) -> None:
         async with editing(blaby) as pilot:
             app = pilot.app
-            await go_to(pilot, "COM-02")
-            await choose_status(pilot, "On track")
-            # GIVEN someone else changed the file on disk
-            theirs = self.colleague_edits(blaby)
-            # WHEN ctrl+s
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            # GIVEN someone else changed the file on disk; WHEN ctrl+s
+            theirs = await self.save_after(pilot, blaby, self.colleague_edits)
             # THEN cap asks, naming the file, and writes nothing yet
             question = dialog_text(app)
             assert question.startswith(f"{blaby} has changed on disk since you opened it.")
@@ -400,11 +409,7 @@ class TestExternalChange:
     async def test_reload_shows_the_colleagues_version(self, blaby: Path) -> None:
         async with editing(blaby) as pilot:
             app = pilot.app
-            await go_to(pilot, "COM-02")
-            await choose_status(pilot, "On track")
-            theirs = self.colleague_edits(blaby)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            theirs = await self.save_after(pilot, blaby, self.colleague_edits)
             await pilot.press("r")
             await settle(pilot, 2)
             assert notifications(app)[-1] == "Reloaded blaby-2024-25.toml from disk"
@@ -419,12 +424,11 @@ class TestExternalChange:
     async def test_reload_of_a_broken_file_keeps_the_officers_work(self, blaby: Path) -> None:
         async with editing(blaby) as pilot:
             app = pilot.app
-            await go_to(pilot, "COM-02")
-            await choose_status(pilot, "On track")
-            # GIVEN the colleague's version on disk does not parse
-            blaby.write_bytes(blaby.read_bytes().replace(b'title = "To Review', b'title = To'))
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+
+            def break_it(path: Path) -> None:  # the colleague's version does not parse
+                path.write_bytes(path.read_bytes().replace(b'title = "To Review', b'title = To'))
+
+            await self.save_after(pilot, blaby, break_it)
             # WHEN r (reload)
             await pilot.press("r")
             await settle(pilot, 2)
