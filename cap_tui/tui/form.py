@@ -109,8 +109,8 @@ class NodeForm(VerticalScroll):
 
     Each kind of node has its own FieldSet, built the first time a node of that kind is shown
     and kept (hidden) afterwards: moving from an action to a programme and back shows the set
-    again with new values, instead of building twenty widgets (Input's constructor alone costs
-    about 5 ms) and laying the screen out twice."""
+    again with new values, instead of building twenty widgets (each Input restyles itself as it
+    is built) and laying the screen out twice."""
 
     KEEP = 6  # field sets kept; more differ only when nodes carry undeclared fields
 
