@@ -30,14 +30,97 @@ _KIND_TITLE = {"plan": "Plan", "theme": "Theme", "programme": "Programme", "acti
 
 
 class FieldEdited(Message):
-    """The officer changed a field's text in the form."""
+    """The officer changed a field's text in the form.
+
+    Made by the field's editor at the keystroke (see `BoundEditor`): the node is the one the
+    editor held when the text changed, never whichever node is current when this is handled."""
 
     def __init__(self, node: Node, key: str, text: str) -> None:
         super().__init__()
         self.node, self.key, self.text = node, key, text
 
 
-class FieldText(TextArea):
+class BoundEditor:
+    """What makes a field's editor widget safe to edit with: it knows which node's value it
+    holds, and tells a keystroke from a value the program put in.
+
+    Textual's Input, TextArea and Select announce every change of value the same way, whoever
+    made it, and do so later (a new widget announces its first value when it is mounted). So a
+    `Changed` message cannot say whether the officer typed, nor into which node. Here the editor
+    looks when it posts the message, synchronously with the change: the text it holds now
+    against the text last loaded or typed (`committed`). Equal: the program's own value (a load,
+    an undo, a widget announcing what it was given), which is never an edit. Different: the
+    officer changed it, and the edit is stamped with the node the editor holds at that moment.
+    """
+
+    node: Node | None = None
+    field_key: str = ""
+    committed: str = ""
+    _loading = False
+
+    def current_text(self) -> str:
+        raise NotImplementedError
+
+    def load(self, node: Node, text: str) -> None:
+        """Show `node`'s value: the program's doing, so never an edit."""
+        self.node, self.committed = node, text
+        self._loading = True
+        try:
+            self.put(text)
+        finally:
+            self._loading = False
+
+    def put(self, text: str) -> None:
+        raise NotImplementedError
+
+    def post_message(self, message: Message) -> bool:
+        """A `Changed` goes out as a FieldEdited, or not at all when it was the program's."""
+        if not isinstance(message, Input.Changed | TextArea.Changed | Select.Changed):
+            return super().post_message(message)  # type: ignore[misc]
+        text = self.current_text()
+        if self._loading or self.node is None or text == self.committed:
+            return True
+        self.committed = text
+        return super().post_message(FieldEdited(self.node, self.field_key, text))  # type: ignore[misc]
+
+
+class FieldInput(BoundEditor, Input):
+    """A one-line field."""
+
+    def current_text(self) -> str:
+        return self.value
+
+    def put(self, text: str) -> None:
+        if self.value != text:
+            self.value = text
+
+
+class FieldSelect(BoundEditor, Select[str]):
+    """A status or a choice."""
+
+    def current_text(self) -> str:
+        value = self.value
+        return "" if value is Select.NULL else str(value)
+
+    options: tuple[str, ...] = ()  # the option values, as set
+
+    def load_options(self, node: Node, text: str, options: list[tuple[Text, str]]) -> None:
+        """Show `node`'s value among these options (set again only when they differ)."""
+        values = tuple(v for _, v in options)
+        if values != self.options:
+            self._loading = True
+            try:
+                self.set_options(options)  # which may clear the value: never an edit
+            finally:
+                self._loading = False
+            self.options = values
+        self.load(node, text)
+
+    def put(self, text: str) -> None:
+        self.value = text or Select.NULL
+
+
+class FieldText(BoundEditor, TextArea):
     """A multi-line field that knows its height in the screen's first layout.
 
     Textual's TextArea wraps its text only once it has been laid out and told its width, and
@@ -56,6 +139,13 @@ class FieldText(TextArea):
         Binding("ctrl+shift+end", "text_end(True)", "Select to end", show=False),
         Binding("ctrl+shift+home", "text_start(True)", "Select to start", show=False),
     ]
+
+    def current_text(self) -> str:
+        return self.text
+
+    def put(self, text: str) -> None:
+        if self.text != text:
+            self.load_text(text)
 
     def action_text_end(self, select: bool = False) -> None:
         self.move_cursor(self.document.end, select=select)
@@ -101,7 +191,6 @@ class FieldSet(Vertical):
         self.shape = shape  # the node's kind and its fields' keys and types
         self.fields = {f.spec.key: f for f in fields}
         self.shown_problems: dict[str, tuple[str, bool]] = {}  # field: (message, is an error)
-        self.choices: dict[str, tuple[str, ...]] = {}  # a select's option values, as set
 
 
 class NodeForm(VerticalScroll):
@@ -173,12 +262,8 @@ class NodeForm(VerticalScroll):
         self._set = to
 
     def _new_set(self, node: Node, specs: list[FieldSpec]) -> FieldSet:
-        fields = [self._field(spec, node.text(spec.key)) for spec in specs]
+        fields = [self._field(spec, node) for spec in specs]
         new = FieldSet(_shape(node, specs), fields)
-        for f in fields:
-            if isinstance(f.editor, Select):
-                options = self._select_options(f.spec, node.text(f.spec.key))
-                new.choices[f.spec.key] = tuple(v for _, v in options)
         self._sets[new.shape] = new
         self._switch(new)
         while len(self._sets) > self.KEEP:
@@ -194,10 +279,10 @@ class NodeForm(VerticalScroll):
         heading.append(safe(node.id), style="bold")
         self._title.update(heading)
 
-    def _field(self, spec: FieldSpec, text: str) -> Field:
+    def _field(self, spec: FieldSpec, node: Node) -> Field:
         mark = " *" if spec.required else ""
         label = Label(Text(safe(spec.label) + mark), classes="field-label")
-        return Field(spec, label, self._editor(spec, text), Static("", classes="field-error"))
+        return Field(spec, label, self._editor(spec, node), Static("", classes="field-error"))
 
     def _specs(self, node: Node) -> list[FieldSpec]:
         specs = fields_of(self.plan, node)
@@ -209,16 +294,24 @@ class NodeForm(VerticalScroll):
                 specs.append(FieldSpec(key, f"{key} (not declared)", "line", custom=True))
         return specs
 
-    def _editor(self, spec: FieldSpec, text: str) -> Widget:
+    def _editor(self, spec: FieldSpec, node: Node) -> Widget:
+        text = node.text(spec.key)
         wid = f"f-{spec.key}"
+        editor: BoundEditor
         if spec.type == "text":
-            return FieldText(text, id=wid, soft_wrap=True, tab_behavior="focus",
-                            classes="field-text", compact=True)
-        if spec.type in ("status", "choice"):
-            return Select(self._select_options(spec, text), id=wid, allow_blank=True,
-                          value=text or Select.NULL, prompt="(none)", compact=True)
-        return Input(text, id=wid, placeholder=_HINTS.get(spec.type, ""), classes="field-line",
-                     compact=True)
+            editor = FieldText(text, id=wid, soft_wrap=True, tab_behavior="focus",
+                               classes="field-text", compact=True)
+        elif spec.type in ("status", "choice"):
+            options = self._select_options(spec, text)
+            editor = FieldSelect(options, id=wid, allow_blank=True, value=text or Select.NULL,
+                                 prompt="(none)", compact=True)
+            editor.options = tuple(v for _, v in options)
+        else:
+            editor = FieldInput(text, id=wid, placeholder=_HINTS.get(spec.type, ""),
+                                classes="field-line", compact=True)
+        editor.node, editor.field_key, editor.committed = node, spec.key, text
+        assert isinstance(editor, Widget)
+        return editor
 
     def _select_options(self, spec: FieldSpec, current: str) -> list[tuple[Text, str]]:
         """A status's or a choice's options, with the value the node has even when it is not
@@ -240,22 +333,14 @@ class NodeForm(VerticalScroll):
             return
         for key, (spec, _label, editor, _error) in fields.fields.items():
             text = node.text(key)
-            with editor.prevent(Input.Changed, TextArea.Changed, Select.Changed):
-                if isinstance(editor, TextArea):
-                    if editor.text != text:
-                        editor.load_text(text)
-                elif isinstance(editor, Select):
-                    if not editor.is_mounted:  # its set is still being mounted: once it is
-                        self.call_after_refresh(self.refresh_values)
-                        continue
-                    options = self._select_options(spec, text)
-                    values = tuple(v for _, v in options)
-                    if fields.choices.get(key) != values:  # a value not among the choices
-                        editor.set_options(options)
-                        fields.choices[key] = values
-                    editor.value = text or Select.NULL
-                elif isinstance(editor, Input) and editor.value != text:
-                    editor.value = text
+            assert isinstance(editor, BoundEditor)
+            if isinstance(editor, FieldSelect):
+                if not editor.is_mounted:  # its set is still being mounted: load it once it is
+                    self.call_after_refresh(self.refresh_values)
+                    continue
+                editor.load_options(node, text, self._select_options(spec, text))
+            else:
+                editor.load(node, text)
 
     def show_problems(self, problems: list[Problem]) -> None:
         by_field: dict[str, list[Problem]] = {}
@@ -289,27 +374,6 @@ class NodeForm(VerticalScroll):
         editor.focus()
         self.scroll_to_widget(editor)
         return True
-
-    def _edited(self, widget: Widget, text: str) -> None:
-        if self.node is None or not widget.id or not widget.id.startswith("f-"):
-            return
-        key = widget.id[2:]
-        if text == self.node.text(key):
-            return  # an echo of the value shown (widgets announce their first value too)
-        self.post_message(FieldEdited(self.node, key, text))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._edited(event.input, event.value)
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        self._edited(event.text_area, event.text_area.text)
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        value = event.value
-        self._edited(event.select, "" if value is Select.NULL else str(value))
 
 
 def _shape(node: Node, specs: list[FieldSpec]) -> tuple[str, ...]:

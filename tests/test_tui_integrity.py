@@ -1,0 +1,169 @@
+"""Every write is one the officer made: moving about the editor at machine speed changes nothing.
+
+A held arrow key sends a key every 10-50 ms; a widget refilled for one node used to announce its
+value after the cursor had moved on, and the editor recorded it as an edit of the next node (a
+programme took the id, title and lead of the one above it). These tests send keys the way a
+terminal does, without waiting for the app to settle, then save and compare the file's bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from textual import events
+from textual.app import App
+from tui_fixtures import (
+    BLABY,
+    NARROW,
+    WIDE,
+    cap_data_dir,  # noqa: F401  (autouse fixture)
+    editing,
+    editor,
+    pilot_test,
+    settle,
+)
+
+from cap_tui.plan import Plan, value_text
+from cap_tui.tui.form import BoundEditor
+
+
+def send(app: App, keys: list[str]) -> None:
+    """Queue keys as a terminal sends them: all at once, with no pause for the app."""
+    for key in keys:
+        char = key if len(key) == 1 else None
+        app.post_message(events.Key(key, char))
+
+
+async def held(app: App, key: str, times: int, gap: float) -> None:
+    """A held key: `times` presses `gap` seconds apart (0: all queued at once)."""
+    if gap == 0:
+        send(app, [key] * times)
+        return
+    for _ in range(times):
+        send(app, [key])
+        await asyncio.sleep(gap)
+
+
+def copy_of_blaby(tmp_path: Path) -> Path:
+    target = tmp_path / BLABY.name
+    shutil.copyfile(BLABY, target)
+    return target
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x45"])
+@pytest.mark.parametrize("gap", [0, 0.005, 0.02], ids=["no-pause", "5ms", "20ms"])
+@pilot_test
+async def test_a_held_arrow_key_through_the_whole_tree_changes_nothing(
+        tmp_path: Path, size: tuple[int, int], gap: float) -> None:
+    # GIVEN the real plan, freshly opened
+    plan = copy_of_blaby(tmp_path)
+    before = plan.read_bytes()
+    async with editing(plan, size) as pilot:
+        app = pilot.app
+        lines = sum(1 for _ in editor(app).plan.nodes())
+        # WHEN the officer holds Down to the end of the tree and Up back to the top
+        await held(app, "down", lines, gap)
+        await held(app, "up", lines, gap)
+        await settle(pilot, 3)
+        # THEN nothing is modified, and ctrl+s writes the same bytes
+        assert not editor(app).doc.modified
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "160x45"])
+@pilot_test
+async def test_a_held_arrow_key_after_a_filter_changes_nothing(
+        tmp_path: Path, size: tuple[int, int]) -> None:
+    plan = copy_of_blaby(tmp_path)
+    before = plan.read_bytes()
+    async with editing(plan, size) as pilot:
+        app = pilot.app
+        # GIVEN a filter that leaves programmes and actions of several kinds in the tree
+        await pilot.press("slash", *"status:", "enter")
+        await settle(pilot, 3)
+        await pilot.press("escape")
+        await settle(pilot, 2)
+        await pilot.press("slash", *"lead:director", "enter")
+        await settle(pilot, 3)
+        # WHEN Down and Up are held through it, with no pause
+        await held(app, "down", 60, 0)
+        await held(app, "up", 60, 0.005)
+        await settle(pilot, 3)
+        assert not editor(app).doc.modified
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert plan.read_bytes() == before
+
+
+# -- interleaved at random: only the nodes typed into change --------------------------------------
+NAV = ["down", "up", "down", "down", "tab", "escape", "ctrl+z", "ctrl+y", "shift+tab"]
+TYPED = "ZQ"  # bound to nothing in the tree, so they only ever reach a field
+
+
+def _texts(data: dict) -> list[dict[str, str]]:
+    """Each node's fields as text, in file order: the plan, then its themes, programmes and
+    actions."""
+    plan = Plan("x", data)
+    return [{k: value_text(v) for k, v in n.data.items() if not isinstance(v, list)}
+            for n in [plan.root, *plan.nodes()]]
+
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("burst"), st.lists(st.sampled_from(NAV), min_size=1, max_size=12)),
+        st.tuples(st.just("type"), st.integers(min_value=1, max_value=4)),
+    ),
+    min_size=3, max_size=12,
+)
+
+
+# no shrinking: each example runs the editor (a second or two), and the failing script is printed
+@settings(max_examples=12, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(script=steps)
+def test_only_the_nodes_typed_into_change(tmp_path: Path, script: list[tuple]) -> None:
+    plan = tmp_path / "plan.toml"
+    shutil.copyfile(BLABY, plan)
+    original = _texts(tomllib.loads(BLABY.read_text("utf-8")))
+
+    async def run() -> set[int]:
+        typed_into: set[int] = set()
+        async with editing(plan, NARROW) as pilot:
+            app = pilot.app
+            screen = editor(app)
+            order = [screen.plan.root, *screen.plan.nodes()]
+            for kind, arg in script:
+                if kind == "burst":
+                    send(app, arg)  # navigation at machine speed
+                    continue
+                await settle(pilot)
+                focused = app.focused
+                if isinstance(focused, BoundEditor) and focused.node is not None:
+                    typed_into.add(next(i for i, n in enumerate(order) if n is focused.node))
+                    send(app, list(TYPED * arg))
+            await settle(pilot, 3)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        return typed_into
+
+    typed_into = asyncio.run(run())
+    after = _texts(tomllib.loads(plan.read_text("utf-8")))
+    assert len(after) == len(original)
+    for i, (old, new) in enumerate(zip(original, after, strict=True)):
+        if old == new:
+            continue
+        # only a node the officer typed into changed, and only by what was typed
+        assert i in typed_into, f"node {i} changed but nobody typed into it: {old} -> {new}"
+        for key in set(old) | set(new):
+            # typing inserts at the cursor, or replaces the whole value (an Input entered with
+            # tab has its text selected)
+            stripped = new.get(key, "").translate({ord(c): None for c in TYPED})
+            assert stripped in (old.get(key, ""), ""), (i, key, old.get(key), new.get(key))
