@@ -12,8 +12,11 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Unicode's bidirectional controls (embeddings, overrides, isolates, marks): they reorder the text
+# around them on screen: `report\u202etxt.exe` is shown as `reportexe.txt`.
+BIDI_CONTROLS = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")  # json escapes \x00-\x1f itself, not DEL and C1
 
 RAG_STYLE = {
@@ -28,17 +31,27 @@ RAG_STYLE = {
 }
 
 
+def visible_char(c: str) -> str | None:
+    """How a character a terminal would obey (C0, DEL, C1, a bidi control) is shown instead:
+    `\\x1b`, `\\u202e`. None for a character shown as it is."""
+    if not _CONTROL_LINE.fullmatch(c):
+        return None
+    code = ord(c)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
 def _visible(m: re.Match[str]) -> str:
     c = m.group(0)
-    if c == "\n":
+    if c == "\n" or c == "\t":
         return " "
-    if c == "\t":
-        return " "
-    return f"\\x{ord(c):02x}"
+    code = ord(c)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def safe(text: str, one_line: bool = True) -> str:
-    """Text from a plan made safe for a terminal: control characters shown, not obeyed."""
+    """Text from a plan made safe for a terminal: control characters (and Unicode's bidi
+    controls) shown as escapes such as `\\x1b` and `\\u202e`, never obeyed. `one_line` also
+    turns newlines and tabs into spaces; otherwise they are kept."""
     return (_CONTROL_LINE if one_line else _CONTROL).sub(_visible, text)
 
 

@@ -20,6 +20,7 @@ from ..problems import Problem, Severity
 from ..terminal import safe
 from ..vocab import FieldSpec
 from .labels import status_text
+from .safe_widgets import SafeInput, SafeTextArea
 
 _HINTS = {
     "due": '2025-03, 2025-03-31 or "ongoing"',
@@ -84,7 +85,7 @@ class BoundEditor:
         return super().post_message(FieldEdited(self.node, self.field_key, text))  # type: ignore[misc]
 
 
-class FieldInput(BoundEditor, Input):
+class FieldInput(BoundEditor, SafeInput):
     """A one-line field."""
 
     def current_text(self) -> str:
@@ -120,7 +121,7 @@ class FieldSelect(BoundEditor, Select[str]):
         self.value = text or Select.NULL
 
 
-class FieldText(BoundEditor, TextArea):
+class FieldText(BoundEditor, SafeTextArea):
     """A multi-line field that knows its height in the screen's first layout.
 
     Textual's TextArea wraps its text only once it has been laid out and told its width, and
