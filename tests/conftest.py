@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cap_tui.document import Document
+from cap_tui.core.document import Document
 
 TESTS = Path(__file__).resolve().parent
 

@@ -19,7 +19,7 @@ from cap_tui.cli import main
 from cap_tui.commands import check as check_cmd
 from cap_tui.commands import listing as list_cmd
 from cap_tui.commands import status as status_cmd
-from cap_tui.terminal import Out, safe, use_colour
+from cap_tui.render.terminal import Out, safe, use_colour
 
 DATA = Path(__file__).resolve().parent / "data_cli"
 SMALL = DATA / "small.toml"

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from cap_tui.cli import main
-from cap_tui.diff import PlanDiff, diff_plans, word_diff, word_pieces
-from cap_tui.plan import Plan, load_plan
-from cap_tui.render_diff import md, render_markdown, render_text, textconv, wrap
-from cap_tui.terminal import Out
+from cap_tui.core.diff import PlanDiff, diff_plans, word_diff, word_pieces
+from cap_tui.core.model import Plan, load_plan
+from cap_tui.render.diff import md, render_markdown, render_text, textconv, wrap
+from cap_tui.render.terminal import Out
 
 DATA = Path(__file__).resolve().parent / "data_diff"
 OLD, NEW = DATA / "old.toml", DATA / "new.toml"

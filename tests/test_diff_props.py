@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cap_tui.cli import main
-from cap_tui.diff import diff_plans, same_value
-from cap_tui.document import Document, EditError
-from cap_tui.plan import Plan
-from cap_tui.source import decode, parse_toml
+from cap_tui.core.diff import diff_plans, same_value
+from cap_tui.core.document import Document, EditError
+from cap_tui.core.model import Plan
+from cap_tui.core.source import decode, parse_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = [p for p in (ROOT / "plans" / "example-borough-2025-26.toml",

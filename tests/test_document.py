@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from cap_tui.document import Document, EditError
-from cap_tui.layout import scan
-from cap_tui.plan import Node
-from cap_tui.problems import PlanError
-from cap_tui.source import read_source
+from cap_tui.core.document import Document, EditError
+from cap_tui.core.layout import scan
+from cap_tui.core.model import Node
+from cap_tui.core.problems import PlanError
+from cap_tui.core.source import read_source
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"

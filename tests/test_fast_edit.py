@@ -27,8 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tomlkit.items import String, StringType, Trivia
 
-from cap_tui.document import Document
-from cap_tui.tomlvalue import render_string
+from cap_tui.core.document import Document
+from cap_tui.core.tomlvalue import render_string
 
 TESTS = Path(__file__).resolve().parent
 SAMPLES = sorted((TESTS.parent / "plans").glob("*.toml")) + sorted((TESTS / "data").glob("*.toml"))

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cap_tui.document import Document
-from cap_tui.fastread import FAST_READ_FROM, decode_value, read_blocks
-from cap_tui.layout import scan
-from cap_tui.tomlvalue import render
+from cap_tui.core.document import Document
+from cap_tui.core.fastread import FAST_READ_FROM, decode_value, read_blocks
+from cap_tui.core.layout import scan
+from cap_tui.core.tomlvalue import render
 
 ROOT = Path(__file__).parents[1]
 FILES = sorted((ROOT / "plans").glob("*.toml")) + sorted((ROOT / "tests").glob("data*/*.toml"))
@@ -80,8 +80,8 @@ def test_a_file_tomllib_rejects_is_caught_by_verify(tmp_path: Path) -> None:
 
 def test_the_picker_glances_at_a_large_plan_as_tomllib_reads_it(tmp_path: Path) -> None:
     # GIVEN a plan large enough to be read from the scan
-    from cap_tui.plan import glance_plan, load_plan
-    from cap_tui.summary import summarise
+    from cap_tui.core.model import glance_plan, load_plan
+    from cap_tui.core.summary import summarise
 
     target = tmp_path / "big.toml"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],

@@ -1,4 +1,4 @@
-"""cap_tui.fileio.write_atomic: what saving a plan guarantees, checked on real files."""
+"""cap_tui.core.fileio.write_atomic: what saving a plan guarantees, checked on real files."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from cap_tui import fileio
-from cap_tui.fileio import ChangedOnDisk, SaveError, SaveReport, file_identity, write_atomic
+from cap_tui.core import fileio
+from cap_tui.core.fileio import ChangedOnDisk, SaveError, SaveReport, file_identity, write_atomic
 
 OLD = b'title = "old plan"\n' * 50
 NEW = b'title = "new plan, longer than the old one"\n' * 80
@@ -85,7 +85,7 @@ def test_fault_hook_is_unset_by_default() -> None:
 
 
 def test_module_imports_nothing_slow() -> None:
-    script = ("import sys, json; import cap_tui.fileio; print(json.dumps(sorted(m for m in "
+    script = ("import sys, json; import cap_tui.core.fileio; print(json.dumps(sorted(m for m in "
               "('tempfile', 'shutil', 'dataclasses', 'inspect', 'random', 'textual', 'rich', "
               "'tomlkit') if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

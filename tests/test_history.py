@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cap_tui.cli import main
-from cap_tui.history import Reader, Version, action_history, history_all
-from cap_tui.plan import Plan
-from cap_tui.source import decode, parse_toml
+from cap_tui.core.history import Reader, Version, action_history, history_all
+from cap_tui.core.model import Plan
+from cap_tui.core.source import decode, parse_toml
 
 DATA = Path(__file__).resolve().parent / "data_diff"
 ALICE = ("Alice Smith", "alice@example.org")

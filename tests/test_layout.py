@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cap_tui.layout import LineIndex, scan, split_dotted, value_end
-from cap_tui.structure import own_blocks, places
+from cap_tui.core.layout import LineIndex, scan, split_dotted, value_end
+from cap_tui.core.structure import own_blocks, places
 
 TESTS = Path(__file__).resolve().parent
 SAMPLES = sorted((TESTS.parent / "plans").glob("*.toml")) + sorted((TESTS / "data").glob("*.toml"))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cap_tui.document import Document
-from cap_tui.plan import Plan
-from cap_tui.quickedit import cut, splice
-from cap_tui.source import parse_toml, read_source
+from cap_tui.core.document import Document
+from cap_tui.core.model import Plan
+from cap_tui.core.quickedit import cut, splice
+from cap_tui.core.source import parse_toml, read_source
 
 PLANS = sorted((Path(__file__).parents[1] / "plans").glob("*.toml"))
 VALUES = ["A new value", 'quote " and back\\slash', "two\nlines", "tab\there and \x1b esc"]

@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from cap_tui.document import Document, EditError
-from cap_tui.plan import CHILD_KEY, Node
+from cap_tui.core.document import Document, EditError
+from cap_tui.core.model import CHILD_KEY, Node
 
 TESTS = Path(__file__).resolve().parent
 SAMPLES = sorted((TESTS / "data").glob("*.toml")) + sorted((TESTS.parent / "plans").glob("*.toml"))

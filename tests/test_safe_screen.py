@@ -35,8 +35,8 @@ from tui_fixtures import (
     settle,
 )
 
-from cap_tui.terminal import safe, visible_char
-from cap_tui.tui.safe_widgets import SafeInput, SafeTextArea, shown_area_line, shown_line
+from cap_tui.render.terminal import safe, visible_char
+from cap_tui.tui.widgets.safe import SafeInput, SafeTextArea, shown_area_line, shown_line
 
 OSC52 = "\x1b]52;c;UFdORUQ=\x1b\\"  # set the clipboard to "PWNED"
 OSC2 = "\x1b]2;pwned\x1b\\"  # rename the window

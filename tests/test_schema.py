@@ -165,7 +165,7 @@ def test_unknown_keys_are_allowed_everywhere() -> None:
 
 
 def test_vocabularies_match_cap() -> None:
-    from cap_tui.vocab import COLOURS, FIELD_TYPES
+    from cap_tui.core.vocab import COLOURS, FIELD_TYPES
 
     plan = schema()["properties"]["plan"]["properties"]
     status = plan["statuses"]["additionalProperties"]["properties"]
@@ -200,8 +200,8 @@ def test_plans_validate(validator: Any, path: Path) -> None:
     (A real plan may keep a gap from its source, such as an action with no lead: cap reports
     it, and the schema may report the same node.)
     """
-    from cap_tui.problems import Severity
-    from cap_tui.validate import validate_path
+    from cap_tui.core.check import validate_path
+    from cap_tui.core.problems import Severity
 
     with path.open("rb") as f:
         data = as_json(tomllib.load(f))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cap_tui.cli import main
-from cap_tui.plan import load_plan
-from cap_tui.summary import summarise
+from cap_tui.core.model import load_plan
+from cap_tui.core.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data_cli"

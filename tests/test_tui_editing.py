@@ -41,7 +41,7 @@ from tui_fixtures import (
     widget_text,
 )
 
-from cap_tui.tui.footer import KeysFooter
+from cap_tui.tui.widgets.footer import KeysFooter
 
 EXAMPLE = BLABY.parent / "example-borough-2025-26.toml"
 COM02_PROGRESS = (

@@ -26,9 +26,9 @@ from tui_fixtures import (
 )
 
 from cap_tui.tui.app import make_app
-from cap_tui.tui.dialogs import ProblemScreen
-from cap_tui.tui.editor import EditorScreen
-from cap_tui.tui.picker import PickerScreen
+from cap_tui.tui.screens.dialogs import ProblemScreen
+from cap_tui.tui.screens.editor import EditorScreen
+from cap_tui.tui.screens.picker import PickerScreen
 
 
 def problem_text(app) -> str:
@@ -137,7 +137,7 @@ class TestPicker:
     async def test_plans_are_listed_and_usable_while_they_are_still_being_read(
             self, monkeypatch: pytest.MonkeyPatch) -> None:
         # GIVEN reading a plan is slow (a large plan, a network share): here it waits for a go
-        from cap_tui.tui import picker
+        from cap_tui.tui.screens import picker
 
         go = threading.Event()
         real_describe = picker.describe

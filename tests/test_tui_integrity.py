@@ -29,8 +29,8 @@ from tui_fixtures import (
     settle,
 )
 
-from cap_tui.plan import Plan, value_text
-from cap_tui.tui.form import BoundEditor
+from cap_tui.core.model import Plan, value_text
+from cap_tui.tui.widgets.form import BoundEditor
 
 
 def send(app: App, keys: list[str]) -> None:

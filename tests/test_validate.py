@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from cap_tui.cli import main
-from cap_tui.plan import load_plan
-from cap_tui.problems import Severity
-from cap_tui.validate import validate
+from cap_tui.core.check import validate
+from cap_tui.core.model import load_plan
+from cap_tui.core.problems import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data_cli"

@@ -23,10 +23,10 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, Select, TextArea
 
-from cap_tui.plan import Node
+from cap_tui.core.model import Node
 from cap_tui.tui.app import make_app
-from cap_tui.tui.editor import EditorScreen
-from cap_tui.tui.tree import PlanTree
+from cap_tui.tui.screens.editor import EditorScreen
+from cap_tui.tui.widgets.tree import PlanTree
 
 ROOT = Path(__file__).resolve().parent.parent
 BLABY = ROOT / "plans" / "blaby-2024-25.toml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..problems import Severity
-from ..terminal import Out, count, safe, write_json
+from ..core.problems import Severity
+from ..render.terminal import Out, count, safe, write_json
 from .common import date_arg, default_paths, plan_paths
 
 
@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace, out: Out | None = None) -> int:
     """`out`: where lines go (stdout, coloured on a terminal); tests pass their own."""
-    from ..validate import validate_path
+    from ..core.check import validate_path
 
     paths = plan_paths(args.paths or default_paths())
     if not paths:

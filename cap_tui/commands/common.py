@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..dates import parse_date
+from ..core.dates import parse_date
 
 if TYPE_CHECKING:
-    from ..plan import Plan
-    from ..problems import Problem
+    from ..core.model import Plan
+    from ..core.problems import Problem
 
 
 def plan_paths(paths: list[str]) -> list[str]:
@@ -53,13 +53,13 @@ def not_a_plan(plan: Plan) -> Problem | None:
     """The error for a TOML file that is not a plan at all (no [plan], no themes), else None."""
     if isinstance(plan.data.get("plan"), dict) or "theme" in plan.data:
         return None
-    from ..validate import Checker
+    from ..core.check import Checker
 
     return Checker(plan).check_plan()[0]
 
 
 def report(problem: Problem) -> None:
     """A problem on stderr, as `cap validate` writes it (path:line:col: severity: message)."""
-    from ..terminal import safe
+    from ..render.terminal import safe
 
     sys.stderr.write(safe(problem.format()) + "\n")

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..terminal import err
+from ..render.terminal import err
 
 USAGE = ("cap diff [--format text|markdown|json] OLD NEW | PATH | REV PATH | REV1 REV2 PATH\n"
          "       cap diff --textconv FILE")
@@ -43,7 +43,7 @@ class _Side:
 
 
 def _sides(args: list[str]) -> tuple[_Side, _Side]:
-    from ..gitio import locate, show
+    from ..core.gitio import locate, show
 
     if len(args) == 2 and (Path(args[0]).is_file() or args[0].endswith(".toml")):
         return _file("old", args[0]), _file("new", args[1])
@@ -81,11 +81,11 @@ class _Trouble(Exception):
 def run(args: argparse.Namespace) -> int:
     if args.textconv:
         return _textconv(args.args)
-    from ..diff import diff_plans
-    from ..gitio import GitError
-    from ..plan import Plan
-    from ..problems import PlanError
-    from ..source import decode, parse_toml
+    from ..core.diff import diff_plans
+    from ..core.gitio import GitError
+    from ..core.model import Plan
+    from ..core.problems import PlanError
+    from ..core.source import decode, parse_toml
 
     try:
         old, new = _sides(args.args)
@@ -103,16 +103,16 @@ def run(args: argparse.Namespace) -> int:
             return 2
     d = diff_plans(plans[0], plans[1], old.label, new.label)
     if args.format == "json":
-        from ..render_diff import render_json
+        from ..render.diff import render_json
 
         sys.stdout.write(render_json(d))
     elif args.format == "markdown":
-        from ..render_diff import render_markdown
+        from ..render.diff import render_markdown
 
         sys.stdout.write(render_markdown(d))
     else:
-        from ..render_diff import render_text
-        from ..terminal import Out
+        from ..render.diff import render_text
+        from ..render.terminal import Out
 
         render_text(d, Out())
     return 0 if d.same else 1
@@ -124,10 +124,10 @@ def _textconv(paths: list[str]) -> int:
     A file that is not a readable plan (not UTF-8, not TOML, no [plan] table) is printed as it
     is, so `git diff` still works on it.
     """
-    from ..plan import Plan
-    from ..problems import PlanError
-    from ..render_diff import textconv
-    from ..source import decode, parse_toml
+    from ..core.model import Plan
+    from ..core.problems import PlanError
+    from ..core.source import decode, parse_toml
+    from ..render.diff import textconv
 
     if len(paths) != 1:
         err("--textconv takes exactly one file")

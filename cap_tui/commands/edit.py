@@ -12,7 +12,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..terminal import err
+    from ..render.terminal import err
 
     target = args.path
     if target is None:

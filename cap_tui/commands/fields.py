@@ -7,11 +7,11 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..terminal import err, safe, write_json
+from ..render.terminal import err, safe, write_json
 from .common import report
 
 if TYPE_CHECKING:
-    from ..plan import Node, Plan
+    from ..core.model import Node, Plan
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -31,10 +31,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> tuple[Plan, Node] | int:
     """The plan (read with tomllib) and the node named by ID, or the exit code saying why not."""
-    from ..edits import find_node
-    from ..plan import Plan
-    from ..problems import PlanError
-    from ..source import parse_toml, read_source
+    from ..core.model import Plan
+    from ..core.problems import PlanError
+    from ..core.source import parse_toml, read_source
+    from ..core.values import find_node
 
     try:
         source = read_source(args.path)
@@ -50,7 +50,7 @@ def _load(args: argparse.Namespace) -> tuple[Plan, Node] | int:
 
 
 def _get(args: argparse.Namespace) -> int:
-    from ..edits import field_spec
+    from ..core.values import field_spec
 
     loaded = _load(args)
     if isinstance(loaded, int):
@@ -73,11 +73,11 @@ def _set(args: argparse.Namespace) -> int:
     """Change one field. The file is read whole with tomllib (so bad TOML is refused), but only
     the node's own table is cut out and edited (quickedit), unless it cannot be cut out safely,
     when the whole file is opened as a Document. Both write what the editor would write."""
-    from ..document import Document, EditError, write_atomic
-    from ..edits import find_node, parse_value
-    from ..problems import Problem, Severity
-    from ..quickedit import cut, line_of, splice
-    from ..validate import Checker
+    from ..core.check import Checker
+    from ..core.document import Document, EditError, write_atomic
+    from ..core.problems import Problem, Severity
+    from ..core.quickedit import cut, line_of, splice
+    from ..core.values import find_node, parse_value
 
     loaded = _load(args)
     if isinstance(loaded, int):

@@ -21,7 +21,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..terminal import err
+from ..render.terminal import err
 
 DRIVER = "cap"
 BEGIN = "# >>> cap: git diff driver for plans (`cap git uninstall` removes this block)"
@@ -55,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..gitio import GitError, repo_root
+    from ..core.gitio import GitError, repo_root
 
     try:
         root = repo_root(args.repo)
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 # -- git config --------------------------------------------------------------------------------
 def _get(root: Path, key: str) -> str | None:
-    from ..gitio import GitError, git
+    from ..core.gitio import GitError, git
 
     try:
         return git(["config", "--local", "--get", key], root).decode("utf-8").rstrip("\n")
@@ -83,7 +83,7 @@ def _get(root: Path, key: str) -> str | None:
 
 
 def _set(root: Path, key: str, value: str) -> bool:
-    from ..gitio import git
+    from ..core.gitio import git
 
     if _get(root, key) == value:
         return False
@@ -92,7 +92,7 @@ def _set(root: Path, key: str, value: str) -> bool:
 
 
 def _unset(root: Path, key: str) -> bool:
-    from ..gitio import git
+    from ..core.gitio import git
 
     if _get(root, key) is None:
         return False
@@ -117,7 +117,7 @@ def textconv_command() -> str:
 # -- .gitattributes ----------------------------------------------------------------------------
 def plan_patterns(root: Path) -> list[str]:
     """One `DIR/*.toml` pattern per folder holding plan files (tracked or not yet added)."""
-    from ..gitio import git
+    from ..core.gitio import git
 
     raw = git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.toml"],
               root)
@@ -255,7 +255,7 @@ def _uninstall(root: Path) -> int:
 
 
 def _drop_empty_section(root: Path) -> None:
-    from ..gitio import GitError, git
+    from ..core.gitio import GitError, git
 
     try:
         left = git(["config", "--local", "--get-regexp", rf"^diff\.{DRIVER}\."], root)

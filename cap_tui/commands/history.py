@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..terminal import Out, err, safe
+from ..render.terminal import Out, err, safe
 
 USAGE = "cap history [--json] ID [PATH]\n       cap history --all [--json] [PATH]"
 
@@ -39,7 +39,7 @@ def _plan_path(given: list[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..gitio import GitError
+    from ..core.gitio import GitError
 
     rest = list(args.args)
     try:
@@ -64,7 +64,7 @@ def _write_json(doc: dict[str, Any]) -> None:
 
 # -- one action --------------------------------------------------------------------------------
 def _one(action_id: str, path: str, args: argparse.Namespace) -> int:
-    from ..history import action_history
+    from ..core.history import action_history
 
     entries = action_history(".", path, action_id, args.rev)
     if args.json:
@@ -78,7 +78,7 @@ def _one(action_id: str, path: str, args: argparse.Namespace) -> int:
 
 
 def _print_one(out: Out, action_id: str, path: str, entries: list[Any]) -> None:
-    from ..render_diff import change_pieces, due_note, wrap
+    from ..render.diff import change_pieces, due_note, wrap
 
     w = max(out.width, 40)
     last = next((e.after or e.before for e in reversed(entries) if e.after or e.before), None)
@@ -157,7 +157,7 @@ def _print_one(out: Out, action_id: str, path: str, entries: list[Any]) -> None:
 
 # -- every action ------------------------------------------------------------------------------
 def _all(path: str, args: argparse.Namespace) -> int:
-    from ..history import history_all
+    from ..core.history import history_all
 
     lines = history_all(".", path, args.rev)
     if args.json:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from ..filters import ActionFilter
-from ..plan import Node, Plan
-from ..terminal import RAG_STYLE, Out, clip, err, safe, write_json
+from ..core.filters import ActionFilter
+from ..core.model import Node, Plan
+from ..render.terminal import RAG_STYLE, Out, clip, err, safe, write_json
 from .common import date_arg, days_arg, default_paths, not_a_plan, plan_paths, report
 
 
@@ -27,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace, out: Out | None = None) -> int:
     """`out`: where lines go (stdout, coloured on a terminal); tests pass their own."""
-    from ..plan import load_plan
-    from ..problems import PlanError
+    from ..core.model import load_plan
+    from ..core.problems import PlanError
 
     out = out or Out()
     paths = plan_paths(args.paths or default_paths())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..plan import Node, Plan
-from ..problems import Severity
-from ..summary import DUE_SOON_DAYS, Summary, Tally, summarise
-from ..terminal import RAG_STYLE, Out, clip, count, err, safe, write_json
+from ..core.model import Node, Plan
+from ..core.problems import Severity
+from ..core.summary import DUE_SOON_DAYS, Summary, Tally, summarise
+from ..render.terminal import RAG_STYLE, Out, clip, count, err, safe, write_json
 from .common import date_arg, days_arg, default_paths, not_a_plan, plan_paths, report
 
 
@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace, out: Out | None = None) -> int:
     """`out`: where lines go (stdout, coloured on a terminal); tests pass their own."""
-    from ..validate import validate_path
+    from ..core.check import validate_path
 
     paths = plan_paths(args.paths or default_paths())
     if not paths:

@@ -10,14 +10,14 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 
-from ..document import Document
-from ..problems import PlanError
-from ..recent import remember
-from ..terminal import safe
-from .dialogs import ChoiceScreen, ProblemScreen
-from .editor import EditorScreen
-from .help import HelpScreen
-from .picker import PickerScreen
+from ..core.document import Document
+from ..core.problems import PlanError
+from ..core.recent import remember
+from ..render.terminal import safe
+from .screens.dialogs import ChoiceScreen, ProblemScreen
+from .screens.editor import EditorScreen
+from .screens.help import HelpScreen
+from .screens.picker import PickerScreen
 
 
 class CapApp(App[None]):

@@ -18,12 +18,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..document import Document
-from ..plan import Node, Plan
-from ..problems import PlanError
-from ..source import decode, parse_toml
-from ..terminal import Out
-from .footer import KeysFooter
+from ...core.document import Document
+from ...core.model import Node, Plan
+from ...core.problems import PlanError
+from ...core.source import decode, parse_toml
+from ...render.terminal import Out
+from ..widgets.footer import KeysFooter
 
 
 def _render(write: Callable[[Out], None], width: int) -> Text:
@@ -36,9 +36,9 @@ def _render(write: Callable[[Out], None], width: int) -> Text:
 
 def changes_since_commit(doc: Document, width: int) -> Text:
     """The plan as edited (saved or not) against the last commit of its file."""
-    from ..diff import diff_plans
-    from ..gitio import GitError, locate, show
-    from ..render_diff import render_text
+    from ...core.diff import diff_plans
+    from ...core.gitio import GitError, locate, show
+    from ...render.diff import render_text
 
     try:
         root, rel = locate(doc.path)
@@ -61,9 +61,9 @@ def changes_since_commit(doc: Document, width: int) -> Text:
 
 def action_history_text(doc: Document, action_id: str, width: int) -> Text:
     """One action's history through the commits of its plan file."""
-    from ..commands.history import _print_one
-    from ..gitio import GitError, locate
-    from ..history import action_history
+    from ...commands.history import _print_one
+    from ...core.gitio import GitError, locate
+    from ...core.history import action_history
 
     try:
         root, rel = locate(doc.path)

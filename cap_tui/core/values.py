@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from .dates import parse_date, parse_due
-from .plan import Node, Plan
+from .model import Node, Plan
 from .vocab import ACTION_FIELDS, PLAN_FIELDS, PROGRAMME_FIELDS, THEME_FIELDS, FieldSpec
 
 _BUILT_IN = {

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .diff import (
+from ..core.diff import (
     FieldChange,
     NodeChange,
     PlanDiff,
@@ -23,9 +23,9 @@ from .diff import (
     has_word_changes,
     word_pieces,
 )
-from .plan import Node, Plan
+from ..core.model import Node, Plan
+from ..core.vocab import ACTION_FIELDS, PLAN_FIELDS, PROGRAMME_FIELDS, THEME_FIELDS
 from .terminal import RAG_STYLE, Out, safe
-from .vocab import ACTION_FIELDS, PLAN_FIELDS, PROGRAMME_FIELDS, THEME_FIELDS
 
 Piece = tuple[str, str]  # (text, Rich style name or "")
 

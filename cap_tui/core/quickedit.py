@@ -13,7 +13,7 @@ import tomllib
 from typing import Any, NamedTuple
 
 from .document import Document
-from .plan import CHILD_KEY, Node, Plan
+from .model import CHILD_KEY, Node, Plan
 from .source import BOM, Source
 
 _HEADER_LINE = re.compile(r"^[ \t]*\[", re.M)

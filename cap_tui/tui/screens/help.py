@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .footer import KeysFooter
+from ..widgets.footer import KeysFooter
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Move around", [

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..problems import Problem
-from .footer import KeysFooter
+from ...core.problems import Problem
+from ..widgets.footer import KeysFooter
 
 
 class ChoiceScreen(ModalScreen[str]):

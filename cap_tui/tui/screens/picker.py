@@ -15,12 +15,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..plan import glance_plan
-from ..problems import PlanError, Problem
-from ..recent import recent
-from ..summary import summarise
-from ..terminal import safe
-from .footer import KeysFooter
+from ...core.model import glance_plan
+from ...core.problems import PlanError, Problem
+from ...core.recent import recent
+from ...core.summary import summarise
+from ...render.terminal import safe
+from ..widgets.footer import KeysFooter
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
-from .plan import Node, Plan
+from .model import Node, Plan
 from .vocab import Status
 
 DUE_SOON_DAYS = 30

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..plan import Node
-from ..problems import Problem, Severity
-from ..summary import Summary
-from ..terminal import RAG_STYLE, safe
+from ...core.model import Node
+from ...core.problems import Problem, Severity
+from ...core.summary import Summary
+from ...render.terminal import RAG_STYLE, safe
 
 
 def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = None) -> Text:

@@ -33,7 +33,7 @@ from textual.widgets.text_area import (
     WrappedDocument,
 )
 
-from ..terminal import BIDI_CONTROLS
+from ...render.terminal import BIDI_CONTROLS
 
 REPLACEMENT = "\ufffd"
 _FALLBACK = Style(bold=True)  # before the widget's styles are known (it is measured early)

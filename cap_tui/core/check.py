@@ -14,7 +14,7 @@ from typing import Any
 
 from .dates import parse_due
 from .layout import Block, LineIndex, scan
-from .plan import Node, Plan, is_date
+from .model import Node, Plan, is_date
 from .problems import PlanError, Problem, Severity
 from .structure import Place, places
 from .vocab import ACTION_FIELDS, COLOURS, FIELD_TYPES, PROGRAMME_FIELDS, THEME_FIELDS
@@ -340,7 +340,7 @@ def validate(plan: Plan, today: date | None = None, positions: bool = True) -> l
 def validate_path(path: str, today: date | None = None, positions: bool = True,
                   ) -> tuple[Plan | None, list[Problem]]:
     """Load and check one file; a file that cannot be read gives (None, [its problem])."""
-    from .plan import load_plan
+    from .model import load_plan
 
     try:
         plan = load_plan(path)

@@ -16,19 +16,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static, Tree
 
-from ..document import Document, EditError
-from ..edits import parse_value
-from ..filters import parse_query
-from ..plan import Node
-from ..problems import PlanError, Problem, Severity
-from ..summary import summarise
-from ..terminal import safe
-from ..validate import Checker
+from ...core.check import Checker
+from ...core.document import Document, EditError
+from ...core.filters import parse_query
+from ...core.model import Node
+from ...core.problems import PlanError, Problem, Severity
+from ...core.summary import summarise
+from ...core.values import parse_value
+from ...render.terminal import safe
+from ..widgets.footer import KeysFooter
+from ..widgets.form import FieldEdited, NodeForm
+from ..widgets.panes import ProblemsPane, SummaryPane, summary_strip, summary_text
+from ..widgets.tree import PlanTree
 from .dialogs import ChoiceScreen, PickScreen, ProblemScreen
-from .footer import KeysFooter
-from .form import FieldEdited, NodeForm
-from .panes import ProblemsPane, SummaryPane, summary_strip, summary_text
-from .tree import PlanTree
 
 NARROW = 110  # below this many columns the summary folds into one line
 _KIND_WORD = {"theme": "theme", "programme": "programme", "action": "action"}

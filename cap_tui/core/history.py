@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from .dates import parse_due
 from .diff import FieldChange, Vocabulary, compare_fields, find_field, same_value
 from .gitio import CatFile, Commit, GitError, file_log, locate, resolve
-from .plan import Plan
+from .model import Plan
 from .problems import PlanError
 from .source import decode, parse_toml
 

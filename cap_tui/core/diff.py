@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from .dates import parse_due
-from .plan import CHILD_KEY, Node, Plan, value_text
+from .model import CHILD_KEY, Node, Plan, value_text
 from .vocab import (
     ACTION_FIELDS,
     PLAN_FIELDS,

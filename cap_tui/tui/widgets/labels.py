@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..plan import Node, Plan
-from ..terminal import RAG_STYLE, safe
-from ..vocab import Status
+from ...core.model import Node, Plan
+from ...core.vocab import Status
+from ...render.terminal import RAG_STYLE, safe
 
 
 def status_text(status: Status | None, raw: str = "", width: int = 0) -> Text:

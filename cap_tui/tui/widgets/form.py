@@ -14,13 +14,13 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from ..edits import fields_of
-from ..plan import Node, Plan
-from ..problems import Problem, Severity
-from ..terminal import safe
-from ..vocab import FieldSpec
+from ...core.model import Node, Plan
+from ...core.problems import Problem, Severity
+from ...core.values import fields_of
+from ...core.vocab import FieldSpec
+from ...render.terminal import safe
 from .labels import status_text
-from .safe_widgets import SafeInput, SafeTextArea
+from .safe import SafeInput, SafeTextArea
 
 _HINTS = {
     "due": '2025-03, 2025-03-31 or "ongoing"',

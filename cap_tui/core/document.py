@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .layout import Block, Entry, rebase, scan
-from .plan import CHILD_KEY, Node, Plan
+from .model import CHILD_KEY, Node, Plan
 from .problems import PlanError, Problem, Severity
 from .source import BOM, Source, decode, parse_toml, read_source
 from .structure import NODE_NAMES, places

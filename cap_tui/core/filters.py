@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from .plan import Node, Plan
+from .model import Node, Plan
 
 
 class ActionFilter:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ..plan import Node, Plan
+from ...core.model import Node, Plan
 from .labels import node_label
 
 EAGER_LIMIT = 400  # plans with more actions than this open with programmes folded
