@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from .dates import Due, financial_year, parse_due
+from .shape import SHAPE, Level
 from .source import Source, parse_toml, read_source
 from .vocab import DEFAULT_STATUSES, FIELD_TYPES, FieldSpec, Status
 
-LEVELS = ("plan", "theme", "programme", "action")
-CHILD_KEY = {"plan": "theme", "theme": "programme", "programme": "action"}
+# the levels and which holds which, from the one table in shape.py (kept here for old callers)
+LEVELS: tuple[Level, ...] = tuple(SHAPE)
+CHILD_KEY: dict[Level, Level] = {s.level: s.child for s in SHAPE.values() if s.child}
 
 
 def value_text(value: Any) -> str:
@@ -47,7 +49,7 @@ class Node:
 
     def __init__(self, kind: str, data: dict[str, Any], parent: Node | None = None,
                  children: list[Node] | None = None) -> None:
-        self.kind = kind
+        self.kind = Level(kind)
         self.data = data
         self.parent = parent
         self.children: list[Node] = children if children is not None else []
@@ -69,14 +71,14 @@ class Node:
     @property
     def theme(self) -> Node | None:
         node: Node | None = self
-        while node is not None and node.kind != "theme":
+        while node is not None and node.kind is not Level.THEME:
             node = node.parent
         return node
 
     @property
     def programme(self) -> Node | None:
         node: Node | None = self
-        while node is not None and node.kind != "programme":
+        while node is not None and node.kind is not Level.PROGRAMME:
             node = node.parent
         return node
 
@@ -97,7 +99,7 @@ class Plan:
         self.data = data
         self.source = source
         meta = data.get("plan")
-        self.root = Node("plan", meta if isinstance(meta, dict) else {})
+        self.root = Node(Level.PLAN, meta if isinstance(meta, dict) else {})
         self._vocabulary: tuple[object, dict[str, Status]] | None = None
         self._build()
 
@@ -107,18 +109,18 @@ class Plan:
         for t in themes if isinstance(themes, list) else []:
             if not isinstance(t, dict):
                 continue
-            theme = Node("theme", t, self.root)
+            theme = Node(Level.THEME, t, self.root)
             self.root.children.append(theme)
             programmes = t.get("programme")
             for p in programmes if isinstance(programmes, list) else []:
                 if not isinstance(p, dict):
                     continue
-                programme = Node("programme", p, theme)
+                programme = Node(Level.PROGRAMME, p, theme)
                 theme.children.append(programme)
                 actions = p.get("action")
                 for a in actions if isinstance(actions, list) else []:
                     if isinstance(a, dict):
-                        programme.children.append(Node("action", a, programme))
+                        programme.children.append(Node(Level.ACTION, a, programme))
 
     # -- the plan's metadata -------------------------------------------------------------------
     @property
