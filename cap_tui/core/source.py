@@ -72,6 +72,25 @@ def parse_toml(source: Source) -> dict[str, Any]:
         return tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(_syntax_problem(source, str(exc))) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise PlanError(_too_deep(source)) from None
+
+
+def _too_deep(source: Source) -> Problem:
+    """Where a file nests arrays or inline tables deeper than any plan would."""
+    text = source.text
+    depth = 0
+    for i, c in enumerate(text):
+        depth += c in "[{"
+        if depth > 100:
+            line = text.count("\n", 0, i) + 1
+            col = i - (text.rfind("\n", 0, i) + 1) + 1
+            return Problem(source.path, line, col, Severity.ERROR,
+                           "not valid for cap: arrays or tables nested too deeply to read")
+        if c in "\n]}":
+            depth = 0 if c == "\n" else max(depth - 1, 0)
+    return Problem(source.path, 1, 1, Severity.ERROR,
+                   "not valid for cap: arrays or tables nested too deeply to read")
 
 
 # tomllib's words for the mistakes people make most, said as an officer would understand them
