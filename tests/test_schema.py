@@ -164,6 +164,32 @@ def test_unknown_keys_are_allowed_everywhere() -> None:
     walk(schema(), "")
 
 
+def test_levels_nest_as_cap_reads_them() -> None:
+    """The schema's tables are cap's levels (core/shape.py): the plan table, then each level's
+    array under its parent's key, with every built-in field of that level."""
+    from cap_tui.core.shape import NODE_LEVELS, SHAPE, Level
+
+    doc = schema()
+    plan = SHAPE[Level.PLAN]
+    holder = doc
+    tables = doc["properties"]
+    assert set(tables) == {plan.key, plan.child_key}
+    assert {f.key for f in plan.fields} <= set(tables[plan.key]["properties"])
+    for level in NODE_LEVELS:
+        s = SHAPE[level]
+        array = holder["properties"][s.key]
+        assert array["type"] == "array" and array["title"] == s.plural.capitalize()
+        table = array["items"]
+        assert table["type"] == "object" and table["title"] == s.title
+        assert s.header in array["description"]
+        props = set(table["properties"])
+        assert {f.key for f in s.fields} <= props, level
+        assert set(table["required"]) <= {f.key for f in s.fields if f.required}, level
+        if s.child_key:
+            assert s.child_key in props
+        holder = table
+
+
 def test_vocabularies_match_cap() -> None:
     from cap_tui.core.vocab import COLOURS, FIELD_TYPES
 

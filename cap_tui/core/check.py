@@ -16,17 +16,16 @@ from .dates import parse_due
 from .layout import Block, LineIndex, scan
 from .model import Node, Plan, is_date
 from .problems import PlanError, Problem, Severity
+from .shape import SHAPE, Level
 from .structure import Place, places
-from .vocab import ACTION_FIELDS, COLOURS, FIELD_TYPES, PROGRAMME_FIELDS, THEME_FIELDS
+from .vocab import COLOURS, FIELD_TYPES
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _LETTER = re.compile(r"[^\W\d_]")
-_ACTION_KEYS = {f.key for f in ACTION_FIELDS}
-_KNOWN = {
-    "theme": {f.key for f in THEME_FIELDS} | {"programme"},
-    "programme": {f.key for f in PROGRAMME_FIELDS} | {"action"},
-}
-_NAMES = {"plan": "the plan", "theme": "theme", "programme": "programme", "action": "action"}
+_ACTION_KEYS = {f.key for f in SHAPE[Level.ACTION].fields}
+_PLAN, _THEME = SHAPE[Level.PLAN], SHAPE[Level.THEME]
+# what a programme's `kind` may be: the choices of its built-in field
+_PROGRAMME_KINDS = next(f.choices for f in SHAPE[Level.PROGRAMME].fields if f.key == "kind")
 
 Locate = Callable[[Node, str], tuple[int, int]]
 
@@ -52,7 +51,7 @@ class Locator:
         self._places[id(plan.root)] = ()
         self._plan_tables = {
             b.name[1]: b for b in self.blocks
-            if len(b.name) == 2 and b.name[0] == "plan" and not b.is_array
+            if len(b.name) == 2 and b.name[:1] == _PLAN.path and not b.is_array
         }
 
     def __call__(self, node: Node, key: str = "") -> tuple[int, int]:
@@ -60,7 +59,7 @@ class Locator:
         block = self._own.get(place) if place is not None else None
         if block is None:
             return 1, 1
-        if "." in key and node.kind == "plan":
+        if "." in key and node.kind is Level.PLAN:
             # `statuses.done`: that line of [plan.statuses] (or the inline `statuses = {...}`)
             table, sub = key.split(".", 1)
             own = self._plan_tables.get(table)
@@ -94,22 +93,22 @@ class Checker:
            at: str = "") -> Problem:
         """A problem with a node's field; `at` is a finer place to point at (`statuses.done`)."""
         line, col = self.locate(node, at or key)
-        nid = node.id if node.kind != "plan" else ""
+        nid = node.id if node.kind is not Level.PLAN else ""
         return Problem(self.plan.path, line, col, severity, message, nid, key)
 
     # -- the plan table ----------------------------------------------------------------------
     def check_plan(self) -> list[Problem]:
         plan, root = self.plan, self.plan.root
         out: list[Problem] = []
-        if not isinstance(plan.data.get("plan"), dict):
+        if not isinstance(plan.data.get(_PLAN.key), dict):
             what = "this file is empty" if not plan.data else "this is not a cap plan"
             out.append(
                 Problem(
                     plan.path, 1, 1, ERROR,
-                    f"{what}: it has no [plan] table (with council, title and as_of)",
+                    f"{what}: it has no {_PLAN.header} table (with council, title and as_of)",
                 )
             )
-            if "theme" not in plan.data:
+            if _PLAN.child_key not in plan.data:
                 return out
         else:
             for key, label in (("council", "council"), ("title", "title")):
@@ -142,12 +141,12 @@ class Checker:
                                    f'period "{period}" is not a financial year like "2024-25": '
                                    "give period_start and period_end dates instead"))
             out.extend(self._check_vocabulary())
-        themes = plan.data.get("theme")
+        themes = plan.data.get(_PLAN.child_key)
         if themes is not None and not (
             isinstance(themes, list) and all(isinstance(t, dict) for t in themes)
         ):
             out.append(Problem(plan.path, 1, 1, ERROR,
-                               "theme must be written as [[theme]] tables"))
+                               f"{_THEME.word} must be written as {_THEME.header} tables"))
         return out
 
     def _check_vocabulary(self) -> list[Problem]:
@@ -198,21 +197,21 @@ class Checker:
 
     # -- themes, programmes and actions ------------------------------------------------------
     def check_node(self, node: Node) -> list[Problem]:
-        if node.kind == "action":
+        if node.kind is Level.ACTION:
             return self._check_action(node)
-        if node.kind == "plan":
+        if node.kind is Level.PLAN:
             return self.check_plan()
         out = self._required_text(node, ("id", "title"))
-        if node.kind == "programme":
+        if node.kind is Level.PROGRAMME:
             kind = node.data.get("kind")
-            if kind is not None and kind not in ("programme", "projects"):
-                out.append(self._p(node, "kind", ERROR,
-                                   f'kind must be "programme" or "projects", not "{kind}"'))
+            if kind is not None and kind not in _PROGRAMME_KINDS:
+                allowed = " or ".join(f'"{k}"' for k in _PROGRAMME_KINDS)
+                out.append(self._p(node, "kind", ERROR, f'kind must be {allowed}, not "{kind}"'))
         return out
 
     def _required_text(self, node: Node, keys: Iterable[str]) -> list[Problem]:
         out: list[Problem] = []
-        what = _NAMES[node.kind]
+        what = SHAPE[node.kind].word  # never the plan's: check_plan words its own messages
         for key in keys:
             value = node.data.get(key)
             if value is None:

@@ -18,22 +18,10 @@ from datetime import date, datetime, time
 from typing import Any
 
 from .dates import parse_due
-from .model import CHILD_KEY, Node, Plan, value_text
-from .vocab import (
-    ACTION_FIELDS,
-    PLAN_FIELDS,
-    PROGRAMME_FIELDS,
-    THEME_FIELDS,
-    FieldSpec,
-    Status,
-)
+from .model import Node, Plan, value_text
+from .shape import NODE_LEVELS, SHAPE, Level
+from .vocab import FieldSpec, Status
 
-_BUILT_IN: dict[str, tuple[FieldSpec, ...]] = {
-    "plan": PLAN_FIELDS,
-    "theme": THEME_FIELDS,
-    "programme": PROGRAMME_FIELDS,
-    "action": ACTION_FIELDS,
-}
 TEXT_KEYS = frozenset({"description", "progress", "next_steps", "vision"})
 _WORD = re.compile(r"^\s+|\S+\s*")
 
@@ -178,7 +166,7 @@ def find_field(fields: Iterable[FieldChange], key: str) -> FieldChange | None:
 class NodeChange:
     """A theme, programme or action that was added, removed or changed (moved counts)."""
 
-    kind: str  # "theme", "programme", "action"
+    kind: Level  # THEME, PROGRAMME or ACTION; written to JSON as "theme", ...
     id: str
     title: str  # the new title (the old one when removed)
     change: str  # "added", "removed", "changed"
@@ -189,6 +177,9 @@ class NodeChange:
     fields: list[FieldChange] = field(default_factory=list)
     facts: dict[str, str] = field(default_factory=dict)  # added/removed: status, due, lead
     occurrence: int = 1  # > 1 for the second node with an id the plan uses twice
+
+    def __post_init__(self) -> None:
+        self.kind = Level(self.kind)  # given as a name: "action"
 
     @property
     def moved(self) -> bool:
@@ -202,14 +193,14 @@ class NodeChange:
         return find_field(self.fields, key)
 
     def as_json(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {"kind": self.kind, "id": self.id, "title": self.title,
+        doc: dict[str, Any] = {"kind": self.kind.value, "id": self.id, "title": self.title,
                                "change": self.change}
         if self.occurrence > 1:
             doc["occurrence"] = self.occurrence
-        if self.kind != "theme":
+        if self.kind is not Level.THEME:
             doc["old_parent"] = self.old_parent or None
             doc["new_parent"] = self.new_parent or None
-        if self.kind == "action":
+        if self.kind is Level.ACTION:
             doc["old_theme"] = self.old_theme or None
             doc["new_theme"] = self.new_theme or None
         doc["moved"] = self.moved
@@ -246,11 +237,14 @@ class PlanDiff:
         yield from self.programmes
         yield from self.actions
 
-    def counts(self, kind: str = "action") -> dict[str, int]:
-        changes = {"theme": self.themes, "programme": self.programmes,
-                   "action": self.actions}[kind]
+    def changes(self, kind: str) -> list[NodeChange]:
+        """The changes to one level's nodes: the list named by its plural (`themes`, ...)."""
+        found: list[NodeChange] = getattr(self, SHAPE[Level(kind)].plural)
+        return found
+
+    def counts(self, kind: str = Level.ACTION) -> dict[str, int]:
         c = {"added": 0, "removed": 0, "changed": 0, "moved": 0}
-        for n in changes:
+        for n in self.changes(kind):
             if n.change != "changed":
                 c[n.change] += 1
             else:
@@ -265,13 +259,11 @@ class PlanDiff:
             "old": self.old_label,
             "new": self.new_label,
             "same": self.same,
-            "counts": {k: self.counts(k) for k in ("theme", "programme", "action")},
-            "plan": [f.as_json() for f in self.plan],
+            "counts": {k.value: self.counts(k) for k in NODE_LEVELS},
+            Level.PLAN.value: [f.as_json() for f in self.plan],
             "statuses": [f.as_json() for f in self.statuses],
             "fields": [f.as_json() for f in self.fields],
-            "themes": [n.as_json() for n in self.themes],
-            "programmes": [n.as_json() for n in self.programmes],
-            "actions": [n.as_json() for n in self.actions],
+            **{SHAPE[k].plural: [n.as_json() for n in self.changes(k)] for k in NODE_LEVELS},
         }
 
 
@@ -318,7 +310,7 @@ class Vocabulary:
 
     @classmethod
     def from_meta(cls, meta: dict[str, Any]) -> Vocabulary:
-        return cls.of(Plan("", {"plan": meta}))
+        return cls.of(Plan("", {Level.PLAN.value: meta}))
 
     def colour(self, key: Any) -> str:
         st = self.statuses.get(key) if isinstance(key, str) else None
@@ -331,21 +323,21 @@ class Vocabulary:
         return st.label if st else f"{key} (not a status of this plan)"
 
 
-def _labels(kind: str, vocab: Vocabulary) -> dict[str, FieldSpec]:
-    specs = {f.key: f for f in _BUILT_IN[kind]}
-    if kind == "action":
+def _labels(kind: Level, vocab: Vocabulary) -> dict[str, FieldSpec]:
+    specs = {f.key: f for f in SHAPE[kind].fields}
+    if kind is Level.ACTION:
         for k, spec in vocab.fields.items():
             specs.setdefault(k, spec)
     return specs
 
 
-def _ordered_keys(kind: str, old: dict[str, Any], new: dict[str, Any],
+def _ordered_keys(kind: Level, old: dict[str, Any], new: dict[str, Any],
                   vocab: Vocabulary) -> list[str]:
-    skip = {"id", CHILD_KEY.get(kind, "")}
-    if kind == "plan":
+    skip = {"id", SHAPE[kind].child_key}
+    if kind is Level.PLAN:
         skip |= {"statuses", "fields"}
-    order = [f.key for f in _BUILT_IN[kind]]
-    if kind == "action":
+    order = [f.key for f in SHAPE[kind].fields]
+    if kind is Level.ACTION:
         order += list(vocab.fields)
     keys = [k for k in order if (k in old or k in new) and k not in skip]
     seen = set(keys)
@@ -358,7 +350,10 @@ def _ordered_keys(kind: str, old: dict[str, Any], new: dict[str, Any],
 
 def compare_fields(kind: str, old: dict[str, Any], new: dict[str, Any],
                    old_vocab: Vocabulary, new_vocab: Vocabulary) -> list[FieldChange]:
-    """The fields of one node (or the [plan] table) that differ, in the plan's field order."""
+    """The fields of one node (or the [plan] table) that differ, in the plan's field order.
+
+    `kind` is the node's Level (or its name)."""
+    kind = Level(kind)
     specs = _labels(kind, new_vocab)
     old_specs = _labels(kind, old_vocab)
     out: list[FieldChange] = []
@@ -374,12 +369,13 @@ def compare_fields(kind: str, old: dict[str, Any], new: dict[str, Any],
 
 def field_change(kind: str, key: str, label: str, spec: FieldSpec | None, a: Any, b: Any,
                  old_vocab: Vocabulary, new_vocab: Vocabulary) -> FieldChange:
-    if kind == "action" and key == "status":
+    kind = Level(kind)
+    if kind is Level.ACTION and key == "status":
         return FieldChange(key, label, "status", a, b,
                            old_vocab.status_text(a) if a is not None else "",
                            new_vocab.status_text(b) if b is not None else "",
                            old_colour=old_vocab.colour(a), new_colour=new_vocab.colour(b))
-    if kind == "action" and key == "due":
+    if kind is Level.ACTION and key == "due":
         return due_change(key, label, a, b)
     if key == "title":
         return FieldChange(key, label, "title", a, b, display(a), display(b))
@@ -438,25 +434,25 @@ def _keyed(nodes: Iterable[Node]) -> dict[tuple[str, int], Node]:
 
 
 def _parent_id(node: Node) -> str:
-    return node.parent.id if node.parent is not None and node.parent.kind != "plan" else ""
+    return node.parent.id if node.parent is not None and node.parent.kind is not Level.PLAN else ""
 
 
 def _facts(node: Node, vocab: Vocabulary) -> dict[str, str]:
-    if node.kind != "action":
+    if node.kind is not Level.ACTION:
         return {}
     facts = {"status": vocab.status_text(node.data.get("status")) if "status" in node.data
              else "", "due": _due_text(node.data.get("due")), "lead": node.text("lead")}
     return {k: v for k, v in facts.items() if v}
 
 
-def _compare_nodes(kind: str, old_nodes: list[Node], new_nodes: list[Node],
+def _compare_nodes(kind: Level, old_nodes: list[Node], new_nodes: list[Node],
                    old_vocab: Vocabulary, new_vocab: Vocabulary) -> list[NodeChange]:
     old = _keyed(old_nodes)
     new = _keyed(new_nodes)
     out: list[NodeChange] = []
     for key, n in new.items():
         o = old.get(key)
-        theme = n.theme.id if kind == "action" and n.theme is not None else ""
+        theme = n.theme.id if kind is Level.ACTION and n.theme is not None else ""
         if o is None:
             out.append(NodeChange(kind, n.id, n.title, "added", new_parent=_parent_id(n),
                                   new_theme=theme, facts=_facts(n, new_vocab),
@@ -464,7 +460,7 @@ def _compare_nodes(kind: str, old_nodes: list[Node], new_nodes: list[Node],
             continue
         change = NodeChange(
             kind, n.id, n.title, "changed", _parent_id(o), _parent_id(n),
-            o.theme.id if kind == "action" and o.theme is not None else "", theme,
+            o.theme.id if kind is Level.ACTION and o.theme is not None else "", theme,
             compare_fields(kind, o.data, n.data, old_vocab, new_vocab), occurrence=key[1],
         )
         if change.fields or change.moved:
@@ -473,7 +469,7 @@ def _compare_nodes(kind: str, old_nodes: list[Node], new_nodes: list[Node],
         if key not in new:
             out.append(NodeChange(
                 kind, o.id, o.title, "removed", old_parent=_parent_id(o),
-                old_theme=o.theme.id if kind == "action" and o.theme is not None else "",
+                old_theme=o.theme.id if kind is Level.ACTION and o.theme is not None else "",
                 facts=_facts(o, old_vocab), occurrence=key[1]))
     return out
 
@@ -537,12 +533,12 @@ def diff_plans(old: Plan, new: Plan, old_label: str = "", new_label: str = "") -
     return PlanDiff(
         old_label or old.path,
         new_label or new.path,
-        compare_fields("plan", old.meta, new.meta, old_vocab, new_vocab),
+        compare_fields(Level.PLAN, old.meta, new.meta, old_vocab, new_vocab),
         statuses,
         fields,
-        _compare_nodes("theme", old.themes, new.themes, old_vocab, new_vocab),
-        _compare_nodes("programme", list(old.programmes()), list(new.programmes()),
+        _compare_nodes(Level.THEME, old.themes, new.themes, old_vocab, new_vocab),
+        _compare_nodes(Level.PROGRAMME, list(old.programmes()), list(new.programmes()),
                        old_vocab, new_vocab),
-        _compare_nodes("action", list(old.actions()), list(new.actions()), old_vocab,
+        _compare_nodes(Level.ACTION, list(old.actions()), list(new.actions()), old_vocab,
                        new_vocab),
     )

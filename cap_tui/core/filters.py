@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from .model import Node, Plan
+from .shape import Level
 
 
 class ActionFilter:
@@ -43,7 +44,7 @@ class ActionFilter:
         return keys
 
     def __call__(self, node: Node) -> bool:
-        if node.kind != "action":  # themes and programmes match on words only
+        if node.kind is not Level.ACTION:  # themes and programmes match on words only
             if self.actions_only:
                 return False
             hay = f"{node.id} {node.title}".lower()

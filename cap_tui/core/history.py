@@ -34,16 +34,16 @@ from .diff import FieldChange, Vocabulary, compare_fields, find_field, same_valu
 from .gitio import CatFile, Commit, GitError, file_log, locate, resolve
 from .model import Plan
 from .problems import PlanError
+from .shape import NODE_LEVELS, SHAPE, Level
 from .source import decode, parse_toml
 
 _BOM = b"\xef\xbb\xbf"
-THEME, PROGRAMME, ACTION = "theme", "programme", "action"
-
-
-_Table = tuple[str, dict[str, Any], str]  # kind, the table, its id
-_KINDS = {"theme": THEME, "programme": PROGRAMME, "action": ACTION}
-_HEADS = {"theme": b"[theme]]", "programme": b"[theme.programme]]",
-          "action": b"[theme.programme.action]]"}
+_Table = tuple[Level, dict[str, Any], str]  # its level, the table (without children), its id
+# a node's piece of the file, cut at "\n[": its header without the first "[", b"[theme]]"
+_HEADS = {level: SHAPE[level].header[1:].encode() for level in NODE_LEVELS}
+_ACTION_HEAD = _HEADS[Level.ACTION]
+_PLAN_KEYS = {Level.PLAN.value}  # the keys of a file of [plan...] tables alone
+_TOP_KEYS = {Level.PLAN.value, SHAPE[Level.PLAN].child_key}  # a plan's top level: plan, theme
 
 
 class ActionRec(NamedTuple):
@@ -115,8 +115,8 @@ class Reader:
     def _table(self, part: bytes) -> _Table | None:
         """A piece of the file from one `[[...]]` header (without its leading "[") to the next.
 
-        ("theme" | "programme" | "action", its table, its id) or None when it is anything else
-        or does not parse on its own.
+        (its level, its table, its id) or None when it is anything else or does not parse on
+        its own.
         """
         try:
             return self._tables[part]
@@ -127,20 +127,8 @@ class Reader:
             data = tomllib.loads("[" + part.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
             data = None
-        if data is not None and part.startswith(b"[") and list(data) == ["theme"]:
-            t = data["theme"]
-            if isinstance(t, list):
-                if len(t) == 1 and isinstance(t[0], dict) and "programme" not in t[0]:
-                    result = (THEME, t[0], _id(t[0]))
-            elif isinstance(t, dict) and list(t) == ["programme"]:
-                p = t["programme"]
-                if isinstance(p, list):
-                    if len(p) == 1 and isinstance(p[0], dict) and "action" not in p[0]:
-                        result = (PROGRAMME, p[0], _id(p[0]))
-                elif isinstance(p, dict) and list(p) == ["action"]:
-                    a = p["action"]
-                    if isinstance(a, list) and len(a) == 1 and isinstance(a[0], dict):
-                        result = (ACTION, a[0], _id(a[0]))
+        if data is not None and part.startswith(b"["):
+            result = _one_node(data)
         self._tables[part] = result
         return result
 
@@ -155,8 +143,8 @@ class Reader:
             data = tomllib.loads(chunk.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
             data = None
-        if data is not None and set(data) <= {"plan"}:
-            plan = data.get("plan", {})
+        if data is not None and set(data) <= _PLAN_KEYS:
+            plan = data.get(Level.PLAN.value, {})
             result = plan if isinstance(plan, dict) else None
         self._metas[chunk] = result
         return result
@@ -242,15 +230,15 @@ class Reader:
         if rest and self._meta(b"".join(b"\n[" + p for p in rest)) is None:
             return
         nodes = list(Plan(self.path, data).nodes())
-        if len(nodes) != len(heads) or set(data) - {"plan", "theme"}:
+        if len(nodes) != len(heads) or set(data) - _TOP_KEYS:
             return
         found: dict[bytes, _Table] = {}
         for part, node in zip(heads, nodes, strict=True):
             if not part.startswith(_HEADS[node.kind]) or part in found:
                 return
-            child = {"theme": "programme", "programme": "action"}.get(node.kind)
+            child = SHAPE[node.kind].child_key
             table = {k: v for k, v in node.data.items() if k != child} if child else node.data
-            found[part] = (_KINDS[node.kind], table, node.id)
+            found[part] = (node.kind, table, node.id)
         self._tables.update(found)
 
     def _split(self, text: bytes, only: frozenset[str] | None) -> Version | None:
@@ -276,7 +264,7 @@ class Reader:
                 if only is not None and programme is not None and part in skipped:
                     continue
                 if (only is not None and programme is not None
-                        and part.startswith(b"[theme.programme.action]]")
+                        and part.startswith(_ACTION_HEAD)
                         and part not in tables
                         and not any(w in part for w in needles)
                         and b"\\u" not in part and b"\\U" not in part):
@@ -286,7 +274,7 @@ class Reader:
                 if table is None:
                     return None
             kind, data, nid = table
-            if kind is ACTION:
+            if kind is Level.ACTION:
                 if programme is None:
                     return None
                 if only is None or nid in only:
@@ -296,7 +284,7 @@ class Reader:
                             rec = recs[part] = ActionRec(data, programme, theme or "")
                         actions[nid] = rec
                     order.append(nid)
-            elif kind is PROGRAMME:
+            elif kind is Level.PROGRAMME:
                 if theme is None:
                     return None
                 programme = nid
@@ -328,6 +316,23 @@ class Reader:
                                             theme.id if theme else "")
             v.order.append(a.id)
         return v
+
+
+def _one_node(data: dict[str, Any]) -> _Table | None:
+    """The one theme, programme or action a piece of the file holds, without its children:
+    `{"theme": {"programme": [{...}]}}` is a programme. None when it holds anything else."""
+    value: Any = data
+    for level in NODE_LEVELS:
+        shape = SHAPE[level]
+        if not isinstance(value, dict) or list(value) != [shape.key]:
+            return None
+        value = value[shape.key]
+        if isinstance(value, list):  # this level's array: one table, with no children in it
+            table = value[0] if len(value) == 1 else None
+            if isinstance(table, dict) and not (shape.child_key and shape.child_key in table):
+                return level, table, _id(table)
+            return None
+    return None
 
 
 _NEEDLES: dict[frozenset[str], tuple[bytes, ...]] = {}
@@ -550,7 +555,7 @@ def _change(aid: str, c: Commit, after: Version, parents: list[Version]) -> Hist
             i = next(i for i, r in enumerate(rps) if r is not None)
             rp, vp = rps[i], parents[i]
         assert rp is not None
-        fields = [f for f in compare_fields("action", rp.data, ra.data, vp.vocab, after.vocab)
+        fields = [f for f in compare_fields(Level.ACTION, rp.data, ra.data, vp.vocab, after.vocab)
                   if all(r is None or not _same_field(r.data, ra.data, f.key) for r in rps)]
         moved = all(r is None or r.programme != ra.programme for r in rps)
         if not fields and not moved:
@@ -566,7 +571,7 @@ def _change(aid: str, c: Commit, after: Version, parents: list[Version]) -> Hist
         return _entry(c, "added", None, ActionState.of(aid, ra, after.vocab))
     if _same_rec(rp, ra):
         return None
-    fields = compare_fields("action", rp.data, ra.data, vp.vocab, after.vocab)
+    fields = compare_fields(Level.ACTION, rp.data, ra.data, vp.vocab, after.vocab)
     moved = rp.programme != ra.programme
     if not fields and not moved:
         return None

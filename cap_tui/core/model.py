@@ -16,8 +16,8 @@ from .shape import SHAPE, Level
 from .source import Source, parse_toml, read_source
 from .vocab import DEFAULT_STATUSES, FIELD_TYPES, FieldSpec, Status
 
-# the levels and which holds which, from the one table in shape.py (kept here for old callers)
-LEVELS: tuple[Level, ...] = tuple(SHAPE)
+# which level holds which, from the one table in shape.py (kept here for old callers: new code
+# reads SHAPE[kind].child and SHAPE[kind].child_key)
 CHILD_KEY: dict[Level, Level] = {s.level: s.child for s in SHAPE.values() if s.child}
 
 
@@ -49,7 +49,7 @@ class Node:
 
     def __init__(self, kind: str, data: dict[str, Any], parent: Node | None = None,
                  children: list[Node] | None = None) -> None:
-        self.kind = Level(kind)
+        self.kind = kind if type(kind) is Level else Level(kind)
         self.data = data
         self.parent = parent
         self.children: list[Node] = children if children is not None else []
@@ -68,19 +68,20 @@ class Node:
         """A field as text for showing: "" when missing, non-strings as TOML would write them."""
         return value_text(self.data.get(key))
 
-    @property
-    def theme(self) -> Node | None:
+    def ancestor(self, level: Level) -> Node | None:
+        """The node of that level this one is in (itself when it is of that level)."""
         node: Node | None = self
-        while node is not None and node.kind is not Level.THEME:
+        while node is not None and node.kind is not level:
             node = node.parent
         return node
 
     @property
+    def theme(self) -> Node | None:
+        return self.ancestor(Level.THEME)
+
+    @property
     def programme(self) -> Node | None:
-        node: Node | None = self
-        while node is not None and node.kind is not Level.PROGRAMME:
-            node = node.parent
-        return node
+        return self.ancestor(Level.PROGRAMME)
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -98,29 +99,14 @@ class Plan:
         self.path = path
         self.data = data
         self.source = source
-        meta = data.get("plan")
+        meta = data.get(Level.PLAN.value)
         self.root = Node(Level.PLAN, meta if isinstance(meta, dict) else {})
         self._vocabulary: tuple[object, dict[str, Status]] | None = None
         self._build()
 
     def _build(self) -> None:
         self.root.children = []
-        themes = self.data.get("theme")
-        for t in themes if isinstance(themes, list) else []:
-            if not isinstance(t, dict):
-                continue
-            theme = Node(Level.THEME, t, self.root)
-            self.root.children.append(theme)
-            programmes = t.get("programme")
-            for p in programmes if isinstance(programmes, list) else []:
-                if not isinstance(p, dict):
-                    continue
-                programme = Node(Level.PROGRAMME, p, theme)
-                theme.children.append(programme)
-                actions = p.get("action")
-                for a in actions if isinstance(actions, list) else []:
-                    if isinstance(a, dict):
-                        programme.children.append(Node(Level.ACTION, a, programme))
+        _grow(self.root, self.data)  # the themes are top-level arrays, beside the [plan] table
 
     # -- the plan's metadata -------------------------------------------------------------------
     @property
@@ -258,6 +244,22 @@ class Plan:
         if today is None or due is None or due.end is None:
             return False
         return due.end < today and not self.is_finished(action)
+
+
+def _grow(parent: Node, holder: dict[str, Any]) -> None:
+    """The children of `parent`, from the array of tables `holder` has under their key."""
+    shape = SHAPE[parent.kind]
+    kind, tables = shape.child, holder.get(shape.child_key)
+    if kind is None or not isinstance(tables, list):
+        return
+    deeper = SHAPE[kind].child is not None
+    children = parent.children
+    for table in tables:
+        if isinstance(table, dict):
+            node = Node(kind, table, parent)
+            children.append(node)
+            if deeper:
+                _grow(node, table)
 
 
 def is_date(value: object) -> bool:

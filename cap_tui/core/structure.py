@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .layout import Block
+from .shape import BY_PATH, NODE_LEVELS, SHAPE, Level
 
-THEME = ("theme",)
-PROGRAMME = ("theme", "programme")
-ACTION = ("theme", "programme", "action")
-NODE_NAMES = {THEME: 1, PROGRAMME: 2, ACTION: 3}
+# the name of each node level's table -> its depth (BY_PATH gives the level)
+NODE_NAMES: dict[tuple[str, ...], int] = {path: SHAPE[level].depth
+                                          for path, level in BY_PATH.items()}
+_PLAN_KEY = SHAPE[Level.PLAN].key  # "plan": [plan] and its sub-tables
+_INNERMOST_FIRST = tuple((s.depth, s.path) for s in (SHAPE[lv] for lv in reversed(NODE_LEVELS)))
 
 Place = tuple[int, ...]
 
@@ -26,37 +28,31 @@ def places(blocks: Iterable[Block]) -> list[tuple[Place | None, bool]]:
     The root block (before any header) holds top-level keys; it is given no place.
     """
     out: list[tuple[Place | None, bool]] = []
-    t = p = a = -1
+    # last[d]: the place of the last node of depth d; -1 where none has been seen yet (so an
+    # action before any programme of its theme is at (t, -1, 0), as it always was)
+    last: list[Place] = [(-1,) * d for d in range(len(NODE_LEVELS) + 1)]
+    deepest = len(NODE_LEVELS)
     for block in blocks:
         name = block.name
         if not name:
             out.append((None, False))
             continue
-        if name == ("plan",) and not block.is_array:
-            out.append(((), True))
+        if name[0] == _PLAN_KEY:  # [plan] itself, or one of its sub-tables: [plan.statuses]
+            out.append(((), len(name) == 1 and not block.is_array))
             continue
-        if name[0] == "plan":
-            out.append(((), False))
-            continue
-        depth = NODE_NAMES.get(name)
-        if depth and block.is_array:
-            if depth == 1:
-                t, p, a = t + 1, -1, -1
-                out.append(((t,), True))
-            elif depth == 2:
-                p, a = p + 1, -1
-                out.append(((t, p), True))
-            else:
-                a += 1
-                out.append(((t, p, a), True))
+        d = NODE_NAMES.get(name)
+        if d and block.is_array:
+            place = last[d] = last[d - 1] + (last[d][-1] + 1,)
+            while d < deepest:  # a new node starts its children's count again
+                d += 1
+                last[d] = last[d - 1] + (-1,)
+            out.append((place, True))
             continue
         # a sub-table of the deepest node its name runs through: [theme.programme.action.x]
-        if name[:3] == ACTION and a >= 0:
-            out.append(((t, p, a), False))
-        elif name[:2] == PROGRAMME and p >= 0:
-            out.append(((t, p), False))
-        elif name[:1] == THEME and t >= 0:
-            out.append(((t,), False))
+        for depth, path in _INNERMOST_FIRST:
+            if name[:depth] == path and last[depth][-1] >= 0:
+                out.append((last[depth], False))
+                break
         else:
             out.append((None, False))
     return out

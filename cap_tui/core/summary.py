@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from .model import Node, Plan
+from .shape import SHAPE, Level
 from .vocab import Status
 
 DUE_SOON_DAYS = 30
@@ -43,13 +44,21 @@ class Summary:
         self.group_by = group_by
 
 
+_GROUP_LEVELS = (Level.THEME, Level.PROGRAMME)  # the levels actions can be grouped by
+
+
 def _group_key(by: str) -> Callable[[Node], str]:
-    if by == "theme":
-        return lambda a: (a.theme.title if a.theme else "") or "(no theme)"
     if by == "lead":
         return lambda a: a.text("lead").strip() or "(no lead)"
-    if by == "programme":
-        return lambda a: (a.programme.title if a.programme else "") or "(no programme)"
+    if by in _GROUP_LEVELS:
+        level = Level(by)
+        missing = f"(no {SHAPE[level].word})"
+
+        def title(action: Node) -> str:
+            group = action.ancestor(level)
+            return (group.title if group else "") or missing
+
+        return title
     raise ValueError(f"cannot group by {by!r}: use theme, lead or programme")
 
 

@@ -11,20 +11,14 @@ from typing import Any
 
 from .dates import parse_date, parse_due
 from .model import Node, Plan
-from .vocab import ACTION_FIELDS, PLAN_FIELDS, PROGRAMME_FIELDS, THEME_FIELDS, FieldSpec
-
-_BUILT_IN = {
-    "plan": PLAN_FIELDS,
-    "theme": THEME_FIELDS,
-    "programme": PROGRAMME_FIELDS,
-    "action": ACTION_FIELDS,
-}
+from .shape import SHAPE, Level
+from .vocab import FieldSpec
 
 
 def fields_of(plan: Plan, node: Node) -> list[FieldSpec]:
     """The fields the form shows for a node: built in first, then the plan's custom fields."""
-    specs = list(_BUILT_IN[node.kind])
-    if node.kind == "action":
+    specs = list(SHAPE[node.kind].fields)
+    if node.kind is Level.ACTION:
         specs.extend(plan.custom_fields.values())
     return specs
 
@@ -98,6 +92,6 @@ def _type_of(value: Any) -> str:
 def find_node(plan: Plan, node_id: str) -> Node | None:
     """A node by id; `plan` names the [plan] table unless a node has that id."""
     node = plan.find(node_id)
-    if node is None and node_id == "plan":
+    if node is None and node_id == Level.PLAN.value:
         return plan.root
     return node
