@@ -10,18 +10,13 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from enum import IntEnum
+from collections.abc import Sequence
 from importlib import import_module
-from typing import Any
+from typing import Any, Protocol
 
+from .exit import Exit
 
-class Exit(IntEnum):
-    """Exit codes, as a compiler or diff would use them."""
-
-    OK = 0
-    PROBLEMS = 1  # errors found in a file that was read (or, for diff, the plans differ)
-    FAILURE = 2  # a file could not be read or parsed, or the command line was wrong
+__all__ = ["COMMANDS", "Exit", "build_parser", "main"]
 
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -79,13 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _module(name: str) -> _CommandModule:
-    return import_module(f"cap_tui.commands.{name}")  # type: ignore[return-value]
+class _Command(Protocol):
+    """What each module in cap_tui.commands provides."""
+
+    def add_arguments(self, parser: argparse.ArgumentParser, name: str) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> Exit: ...
 
 
-class _CommandModule:
-    add_arguments: Callable[[argparse.ArgumentParser, str], None]
-    run: Callable[[argparse.Namespace], int]
+def _module(name: str) -> _Command:
+    module: _Command = import_module(f"cap_tui.commands.{name}")
+    return module
 
 
 def _version() -> str:
@@ -97,12 +96,14 @@ def _version() -> str:
         return "unknown"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> Exit:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or (args[0] not in COMMANDS and not args[0].startswith("-")):
         args.insert(0, "edit")
-    elif args[0] in ("-h", "--help", "--version"):
+    elif args[0] not in COMMANDS:
+        # --help, --version, or an option cap does not have: the top parser answers and exits
         build_parser().parse_args(args)
+        return Exit.FAILURE  # not reached: every option of the top parser exits
     name = args[0]
     module_name, help_text = COMMANDS[name]
     module = _module(module_name)
@@ -111,9 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ns = parser.parse_args(args[1:])
     ns.command = name
     try:
-        return int(module.run(ns))
+        return Exit(module.run(ns))
     except KeyboardInterrupt:
-        return 130
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         # `cap list | head`: the reader has gone; say nothing more
         with contextlib.suppress(OSError):

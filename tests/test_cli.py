@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib
+import inspect
 import io
 import json
 import os
@@ -15,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from cap_tui.cli import main
+from cap_tui.cli import COMMANDS, main
 from cap_tui.commands import check as check_cmd
 from cap_tui.commands import listing as list_cmd
 from cap_tui.commands import status as status_cmd
+from cap_tui.exit import Exit
 from cap_tui.render.terminal import Out, safe, use_colour
 
 DATA = Path(__file__).resolve().parent / "data_cli"
@@ -503,3 +506,28 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path):
     assert "\x1b" not in no_color
     plain = SGR.sub("", on_tty)
     assert "\x1b" not in plain and "Fix [bold]roads[/bo" in plain
+
+
+# -- the command line's contract -------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted({module for module, _help in COMMANDS.values()}))
+def test_every_command_answers_with_an_exit_code(name):
+    module = importlib.import_module(f"cap_tui.commands.{name}")
+    assert callable(module.add_arguments)
+    assert inspect.signature(module.run).return_annotation in ("Exit", Exit)
+
+
+def test_main_returns_an_exit(capsys):
+    code, _, _ = cap(capsys, "list", str(SMALL))
+    assert code is Exit.OK
+    code, _, _ = cap(capsys, "validate", str(DATA / "nowhere.toml"))
+    assert code is Exit.FAILURE
+
+
+@pytest.mark.parametrize("argv", [["--bogus"], ["-"], ["--bogus", "status"]])
+def test_an_option_cap_does_not_have_is_a_usage_error(capsys, argv):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == Exit.FAILURE
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("usage: cap ") and "\ncap: " in err
+    assert "Traceback" not in err

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -254,6 +255,16 @@ def test_command_line(repo: Repo) -> None:
     # the plan found on its own when plans/ holds one
     code, out, _ = _cap(repo.root, "history", "COM-02")
     assert code == 0 and out.startswith("COM-02 Temporary Accommodation")
+
+
+def test_the_editor_shows_what_cap_history_prints(repo: Repo) -> None:
+    # one renderer (render/history.py) draws both; the editor adds colour, never other words
+    from cap_tui.tui.screens.review import action_history_text
+
+    code, out, _ = _cap(repo.root, "history", "COM-02", repo.path)
+    assert code == 0
+    shown = action_history_text(SimpleNamespace(path=str(repo.file)), "COM-02", 80)
+    assert shown.plain.rstrip("\n") == out.rstrip("\n")
 
 
 def test_history_from_a_subfolder_and_an_earlier_revision(repo: Repo) -> None:

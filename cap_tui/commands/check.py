@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ..core.problems import Severity
-from ..render.terminal import Out, count, safe, write_json
+from ..core.problems import Problem, Severity
+from ..exit import Exit
+from ..render.problems import write_checked, write_problems, write_problems_json
+from ..render.terminal import Out, err
 from .common import date_arg, default_paths, plan_paths
 
 
@@ -18,41 +19,32 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="errors only, no warnings")
 
 
-def run(args: argparse.Namespace, out: Out | None = None) -> int:
+def run(args: argparse.Namespace, out: Out | None = None) -> Exit:
     """`out`: where lines go (stdout, coloured on a terminal); tests pass their own."""
     from ..core.check import validate_path
 
     paths = plan_paths(args.paths or default_paths())
     if not paths:
-        sys.stderr.write("cap: no plan files found\n")
-        return 2
-    unreadable = errors = warnings = 0
-    report: list[dict[str, object]] = []
+        err("no plan files found")
+        return Exit.FAILURE
     out = out or Out()
+    unreadable = errors = warnings = 0
+    shown: list[Problem] = []
     for path in paths:
         plan, problems = validate_path(path, args.today)
-        if plan is None:
-            unreadable += 1
-        for p in problems:
-            if p.severity is Severity.ERROR:
-                errors += 1
-            else:
-                warnings += 1
-                if args.quiet:
-                    continue
-            if args.format == "json":
-                report.append(p.as_json())
-            else:
-                style = "bold red" if p.severity is Severity.ERROR else "yellow"
-                head = f"{safe(p.path)}:{p.line}:{p.col}: "
-                tail = f" [{safe(p.where)}]" if p.where else ""
-                out.line(head, (p.severity.value, style), f": {safe(p.message)}{tail}")
+        unreadable += plan is None
+        n = sum(p.severity is Severity.ERROR for p in problems)
+        errors, warnings = errors + n, warnings + len(problems) - n
+        if args.quiet:
+            problems = [p for p in problems if p.severity is Severity.ERROR]
+        if args.format == "json":
+            shown += problems
+        else:
+            write_problems(out, problems)  # file by file, as they are checked
     if args.format == "json":
-        write_json(out.stream, {"problems": report, "files": len(paths), "errors": errors,
-                                "warnings": warnings})
-    elif sys.stderr.isatty() or errors or (warnings and not args.quiet):
-        sys.stderr.write(f"{count(len(paths), 'file')} checked: {count(errors, 'error')}, "
-                         f"{count(warnings, 'warning')}\n")
+        write_problems_json(out.stream, shown, len(paths), errors, warnings)
+    else:
+        write_checked(len(paths), errors, warnings, args.quiet)
     if unreadable:
-        return 2
-    return 1 if errors else 0
+        return Exit.FAILURE
+    return Exit.PROBLEMS if errors else Exit.OK

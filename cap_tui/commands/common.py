@@ -1,9 +1,9 @@
-"""What several commands share: finding plan files, reading dates, loading plans."""
+"""What several commands share: finding plan files, reading dates and days from the command line,
+telling a plan from another TOML file."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,10 +56,3 @@ def not_a_plan(plan: Plan) -> Problem | None:
     from ..core.check import Checker
 
     return Checker(plan).check_plan()[0]
-
-
-def report(problem: Problem) -> None:
-    """A problem on stderr, as `cap validate` writes it (path:line:col: severity: message)."""
-    from ..render.terminal import safe
-
-    sys.stderr.write(safe(problem.format()) + "\n")

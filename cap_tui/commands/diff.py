@@ -15,7 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..render.terminal import err
+from ..exit import Exit
+from ..render.terminal import Out, err, write_bytes
 
 USAGE = ("cap diff [--format text|markdown|json] OLD NEW | PATH | REV PATH | REV1 REV2 PATH\n"
          "       cap diff --textconv FILE")
@@ -78,7 +79,7 @@ class _Trouble(Exception):
     pass
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Exit:
     if args.textconv:
         return _textconv(args.args)
     from ..core.diff import diff_plans
@@ -86,12 +87,13 @@ def run(args: argparse.Namespace) -> int:
     from ..core.model import Plan
     from ..core.problems import PlanError
     from ..core.source import decode, parse_toml
+    from ..render.diff import render_json, render_markdown, render_text
 
     try:
         old, new = _sides(args.args)
     except (_Trouble, GitError) as exc:
         err(str(exc))
-        return 2
+        return Exit.FAILURE
     plans = []
     for side in (old, new):
         name = side.label.removesuffix(" (working file)")
@@ -100,25 +102,18 @@ def run(args: argparse.Namespace) -> int:
             plans.append(Plan(name, parse_toml(source), source))
         except PlanError as exc:
             err(f"the {side.which} plan cannot be read: {exc.problem.format()}")
-            return 2
+            return Exit.FAILURE
     d = diff_plans(plans[0], plans[1], old.label, new.label)
     if args.format == "json":
-        from ..render.diff import render_json
-
         sys.stdout.write(render_json(d))
     elif args.format == "markdown":
-        from ..render.diff import render_markdown
-
         sys.stdout.write(render_markdown(d))
     else:
-        from ..render.diff import render_text
-        from ..render.terminal import Out
-
         render_text(d, Out())
-    return 0 if d.same else 1
+    return Exit.OK if d.same else Exit.PROBLEMS
 
 
-def _textconv(paths: list[str]) -> int:
+def _textconv(paths: list[str]) -> Exit:
     """git runs this on each side of a diff: it must print something for any file it is given.
 
     A file that is not a readable plan (not UTF-8, not TOML, no [plan] table) is printed as it
@@ -131,13 +126,13 @@ def _textconv(paths: list[str]) -> int:
 
     if len(paths) != 1:
         err("--textconv takes exactly one file")
-        return 2
+        return Exit.FAILURE
     path = paths[0]
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         err(f"{path}: cannot read the file: {exc.strerror or exc}")
-        return 2
+        return Exit.FAILURE
     try:
         source = decode(path, raw)
         data = parse_toml(source)
@@ -147,11 +142,5 @@ def _textconv(paths: list[str]) -> int:
         body = raw
     else:
         body = textconv(Plan(path, data, source)).encode("utf-8")
-    stdout = getattr(sys.stdout, "buffer", None)
-    if stdout is None:  # a test's StringIO
-        sys.stdout.write(body.decode("utf-8", "surrogateescape"))
-    else:
-        sys.stdout.flush()
-        stdout.write(body)
-        stdout.flush()
-    return 0
+    write_bytes(body)
+    return Exit.OK

@@ -162,10 +162,10 @@ class Reader:
         """
         prev, last = self._last_parts, self._last_text
         if not prev:
-            parts = text.split(b"\n[")
-            self._last_parts, self._last_text = parts, text
-            self._last_ends = list(accumulate(map(len, parts)))
-            return parts
+            whole = text.split(b"\n[")
+            self._last_parts, self._last_text = whole, text
+            self._last_ends = list(accumulate(map(len, whole)))
+            return whole
         ends = self._last_ends  # ends[i]: length of pieces 0..i, without the separators
 
         def start(i: int) -> int:  # where piece i starts in the last text

@@ -49,7 +49,8 @@ def unquote_key(part: str) -> str:
     if part.startswith('"'):
         import tomllib
 
-        return tomllib.loads(f"k = {part}")["k"]
+        key: str = tomllib.loads(f"k = {part}")["k"]
+        return key
     if part.startswith("'"):
         return part[1:-1]
     return part

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .dates import Due, financial_year, parse_due
 from .shape import SHAPE, Level
@@ -262,7 +262,7 @@ def _grow(parent: Node, holder: dict[str, Any]) -> None:
                 _grow(node, table)
 
 
-def is_date(value: object) -> bool:
+def is_date(value: object) -> TypeGuard[date]:
     """A TOML date: a local date without a time of day (which cannot be compared with one)."""
     return isinstance(value, date) and not isinstance(value, datetime)
 

@@ -143,6 +143,20 @@ def write_json(stream: IO[str], data: Any, indent: int | None = 2,
     stream.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
 
 
+def write_bytes(body: bytes, stream: IO[str] | None = None) -> None:
+    """Bytes to stdout as they are (`cap diff --textconv` passes a file that is not a plan
+    through unchanged, whatever its encoding); a stream with no bytes buffer (a test's
+    StringIO) gets them decoded, undecodable bytes kept as surrogates."""
+    stream = stream or sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(body.decode("utf-8", "surrogateescape"))
+    else:
+        stream.flush()
+        buffer.write(body)
+        buffer.flush()
+
+
 def err(message: str) -> None:
     """One plain line on stderr."""
     sys.stderr.write(f"cap: {message}\n")

@@ -1,7 +1,8 @@
 """The editor's review views: changes since the last commit, and one action's history.
 
-Both are drawn by the same core code as `cap diff` and `cap history` (render_diff, history),
-written into a string with colour and shown here as Text: the editor adds no logic of its own.
+Both are drawn by the same renderers as `cap diff` and `cap history` (render/diff.py,
+render/history.py), written into a string with colour and shown here as Text: the editor adds no
+logic of its own.
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ def changes_since_commit(doc: Document, width: int) -> Text:
 
 def action_history_text(doc: Document, action_id: str, width: int) -> Text:
     """One action's history through the commits of its plan file."""
-    from ...commands.history import _print_one
     from ...core.gitio import GitError, locate
     from ...core.history import action_history
+    from ...render.history import write_action_history
 
     try:
         root, rel = locate(doc.path)
@@ -72,7 +73,7 @@ def action_history_text(doc: Document, action_id: str, width: int) -> Text:
         return Text(f"No git history to show: {exc}")
     if not entries:
         return Text(f"No commit of {rel} has an action {action_id} yet.")
-    return _render(lambda out: _print_one(out, action_id, rel, entries), width)
+    return _render(lambda out: write_action_history(out, action_id, rel, entries), width)
 
 
 class ReportScreen(ModalScreen[None]):
