@@ -7,10 +7,13 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ..exit import Exit
+from ..render.problems import report
 from ..render.terminal import err, safe, write_json
-from .common import report
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..core.model import Node, Plan
 
 
@@ -25,11 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
         parser.add_argument("--json", action="store_true", help="print the value as JSON")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> Exit:
     return _set(args) if args.command == "set" else _get(args)
 
 
-def _load(args: argparse.Namespace) -> tuple[Plan, Node] | int:
+def _load(args: argparse.Namespace) -> tuple[Plan, Node] | Exit:
     """The plan (read with tomllib) and the node named by ID, or the exit code saying why not."""
     from ..core.model import Plan
     from ..core.problems import PlanError
@@ -41,51 +44,55 @@ def _load(args: argparse.Namespace) -> tuple[Plan, Node] | int:
         plan = Plan(source.path, parse_toml(source), source)
     except PlanError as exc:
         report(exc.problem)
-        return 2
+        return Exit.FAILURE
     node = find_node(plan, args.id)
     if node is None:
         err(f'{safe(args.path)}: no theme, programme or action has id "{safe(args.id)}"')
-        return 1
+        return Exit.PROBLEMS
     return plan, node
 
 
-def _get(args: argparse.Namespace) -> int:
+def _get(args: argparse.Namespace) -> Exit:
     from ..core.values import field_spec
 
     loaded = _load(args)
-    if isinstance(loaded, int):
+    if isinstance(loaded, Exit):
         return loaded
     plan, node = loaded
     if args.field not in node.data and field_spec(plan, node, args.field) is None:
         err(f'{safe(args.path)}: {safe(args.id)} has no field "{safe(args.field)}"')
-        return 1
+        return Exit.PROBLEMS
     value = node.data.get(args.field)  # None: a field the node may have but does not
     if args.json:
         write_json(sys.stdout, value, indent=None,
                    default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
-        return 0
+        return Exit.OK
     # control characters (ESC...) are shown, never sent to the terminal; --json has them exactly
     sys.stdout.write(safe(node.text(args.field), one_line=False) + "\n")
-    return 0
+    return Exit.OK
 
 
-def _set(args: argparse.Namespace) -> int:
+def _set(args: argparse.Namespace) -> Exit:
     """Change one field. The file is read whole with tomllib (so bad TOML is refused), but only
-    the node's own table is cut out and edited (quickedit), unless it cannot be cut out safely,
-    when the whole file is opened as a Document. Both write what the editor would write."""
+    the node's own table is cut out and changed (quickedit), unless it cannot be cut out safely,
+    when the whole file is opened as a Document. Either way the change is the operation the
+    editor makes (a SetField), and the bytes written are the ones the editor would write."""
     from ..core.check import Checker
-    from ..core.document import Document, EditError, write_atomic
+    from ..core.document import Document, SaveFailed
+    from ..core.edit.ops import Outcome
+    from ..core.fileio import SaveError, write_atomic
     from ..core.problems import Problem, Severity
     from ..core.quickedit import cut, line_of, splice
     from ..core.values import find_node, parse_value
 
     loaded = _load(args)
-    if isinstance(loaded, int):
+    if isinstance(loaded, Exit):
         return loaded
     plan, node = loaded
     source = plan.source
     assert source is not None
     piece = cut(source, plan, node)
+    locate: Callable[[Node, str], tuple[int, int]]
     if piece is not None:
         doc, target = piece.doc, piece.node
 
@@ -103,15 +110,14 @@ def _set(args: argparse.Namespace) -> int:
     except ValueError as exc:
         line, col = locate(node, args.field)
         report(Problem(args.path, line, col, Severity.ERROR, str(exc), node.id, args.field))
-        return 1
+        return Exit.PROBLEMS
     old = node.text(args.field)
-    try:
-        changed = doc.set_field(target, args.field, value)
-    except EditError as exc:
-        err(f"{safe(args.path)}: {exc}")
-        return 1
-    if not changed:
-        return 0
+    result = doc.apply(doc.field_op(target, args.field, value))
+    if result.outcome is Outcome.NO_OP:
+        return Exit.OK
+    if not result.ok:
+        err(f"{safe(args.path)}: {result.reason}")
+        return Exit.PROBLEMS
     node.data[args.field] = target.data[args.field]
     checker = Checker(plan, locate)
     problems = [p for p in checker.check_node(node) if p.field == args.field]
@@ -122,19 +128,19 @@ def _set(args: argparse.Namespace) -> int:
         report(p)
     if errors:
         err(f"{safe(args.path)}: not saved")
-        return 1
+        return Exit.PROBLEMS
     try:
         if piece is not None:
-            write_atomic(source.path, splice(source, piece))  # type: ignore[arg-type]
+            write_atomic(source.path, splice(source, piece))
         else:
             doc.save()
-    except OSError as exc:
-        err(f"{args.path}: cannot save: {exc.strerror or exc}")
-        return 2
+    except (SaveError, SaveFailed) as exc:  # the message names the file and what to do
+        err(safe(str(exc)))
+        return Exit.FAILURE
     if sys.stderr.isatty():
         new = node.text(args.field)
         sys.stderr.write(f"{args.id}.{args.field}: {safe(_short(old))} -> {safe(_short(new))}\n")
-    return 0
+    return Exit.OK
 
 
 def _short(text: str) -> str:

@@ -1,9 +1,10 @@
 """Changing one field of a large plan without scanning all of it: the path `cap set` takes.
 
 The whole file is still read with tomllib (so a file that is not valid TOML is refused as
-always), but only the one table that holds the node is cut out, edited by the same Document code
-as the editor uses, and spliced back. The cut is checked: the table read on its own must hold
-exactly the node's data as the whole-file read has it, or cap falls back to the full Document.
+always), but only the one table that holds the node is cut out, opened as a small Document of
+its own, changed by the same operation the editor makes (a SetField), and spliced back. The cut
+is checked: the table read on its own must hold exactly the node's data as the whole-file read
+has it, or cap falls back to the full Document.
 """
 
 from __future__ import annotations
@@ -13,21 +14,12 @@ import tomllib
 from typing import Any, NamedTuple
 
 from .document import Document
-from .model import CHILD_KEY, Node, Plan
+from .edit.segments import headers_above
+from .model import Node, Plan
+from .shape import SHAPE, Level
 from .source import BOM, Source
 
 _HEADER_LINE = re.compile(r"^[ \t]*\[", re.M)
-_HEADER_NAME = {
-    "plan": "[plan]",
-    "theme": "[[theme]]",
-    "programme": "[[theme.programme]]",
-    "action": "[[theme.programme.action]]",
-}
-# parent headers put before a cut table, so that it reads as a plan of one node
-_PREFIX = {"plan": "", "theme": "", "programme": "[[theme]]\n",
-           "action": "[[theme]]\n[[theme.programme]]\n"}
-_PATH = {"plan": ("plan",), "theme": ("theme",), "programme": ("theme", "programme"),
-         "action": ("theme", "programme", "action")}
 
 
 class Cut(NamedTuple):
@@ -40,9 +32,9 @@ class Cut(NamedTuple):
     prefix: str
 
 
-def _node_data(data: dict[str, Any], kind: str) -> Any:
+def _node_data(data: dict[str, Any], level: Level) -> Any:
     value: Any = data
-    for k in _PATH[kind]:
+    for k in SHAPE[level].path:
         value = value.get(k) if isinstance(value, dict) else None
         if isinstance(value, list):
             value = value[-1] if len(value) == 1 else None
@@ -51,7 +43,7 @@ def _node_data(data: dict[str, Any], kind: str) -> Any:
 
 def _candidates(text: str, node: Node) -> list[int]:
     """Offsets of the header lines that may start the node's table (checked by the caller)."""
-    if node.kind == "plan":
+    if node.kind is Level.PLAN:
         return [m.start() for m in re.finditer(r"^\[[ \t]*plan[ \t]*\]", text, re.M)]
     nid = re.escape(node.id)
     pattern = re.compile(rf"^[ \t]*id[ \t]*=[ \t]*(?:\"{nid}\"|'{nid}')[ \t]*(?:#[^\n]*)?\r?$",
@@ -73,22 +65,23 @@ def cut(source: Source, plan: Plan, node: Node) -> Cut | None:
     for start in _candidates(text, node):
         m = _HEADER_LINE.search(text, text.find("\n", start) + 1)
         end = m.start() if m else len(text)
-        if not text.startswith(_HEADER_NAME[node.kind], start):
+        if not text.startswith(SHAPE[node.kind].header, start):
             continue
-        prefix = _PREFIX[node.kind].replace("\n", source.newline)
+        # the headers above, so that the table reads as a plan of one node
+        prefix = headers_above(node.kind, source.newline)
         region = prefix + text[start:end]
         try:
             data = tomllib.loads(region)
         except tomllib.TOMLDecodeError:
             continue
-        child = CHILD_KEY.get(node.kind)
+        child = SHAPE[node.kind].child
         own = {k: v for k, v in node.data.items() if k != child}
         if _node_data(data, node.kind) != own:
             continue
         small = Source(source.path, region.encode("utf-8"), region, False, source.newline)
         doc = Document(small, data)
-        inner = doc.plan.root if node.kind == "plan" else next(
-            (n for n in doc.plan.nodes() if n.kind == node.kind), None)
+        inner = doc.plan.root if node.kind is Level.PLAN else next(
+            (n for n in doc.plan.nodes() if n.kind is node.kind), None)
         if inner is None:
             continue
         found.append(Cut(start, end, doc, inner, prefix))
