@@ -17,7 +17,7 @@ def baseline_app():  # a minimal Textual app: one label
     class Baseline(App[None]):
         def compose(self) -> ComposeResult:
             yield Label("baseline")
-            yield TextArea("some progress text", id="f-progress")
+            yield TextArea("some progress text", id="progress")
 
     return Baseline()
 
@@ -35,8 +35,11 @@ async def keystrokes(app, n: int, size: tuple[int, int]) -> float:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await pilot.pause()
-        shown = app.screen.query("FieldSet.-current #f-progress")  # cap keeps a set per kind
-        area = shown.first(TextArea) if shown else app.screen.query_one("#f-progress", TextArea)
+        # cap's form: the editor of the shown node's progress field, found by its field key
+        # (a key is data, never part of a selector); the baseline's one text area
+        shown = [w for w in app.screen.query("FieldSet.-current > TextArea")
+                 if getattr(w, "field_key", None) == "progress"]
+        area = shown[0] if shown else app.screen.query_one("#progress", TextArea)
         area.focus()
         await pilot.pause()
         times = []

@@ -29,6 +29,7 @@ from tui_fixtures import (
     editor,
     field,
     field_text,
+    fields_shown,
     find,
     go_to,
     notifications,
@@ -104,7 +105,7 @@ class TestOpenAndNavigate:
             assert form_title(app) == (
                 "Programme equalities-diversity-inclusion-in-service-design-access")
             assert field_text(app, "lead") == "Executive Director (s151)"
-            assert not app.screen.query("FieldSet.-current #f-status")
+            assert "status" not in fields_shown(app)
             # WHEN up twice: back on COM-01
             await pilot.press("up", "up")
             await settle(pilot)
@@ -292,6 +293,37 @@ class TestEditAndSave:
             shown = app.screen.query("FieldSet.-current .field-error.-shown")
             errors = [widget_text(w) for w in shown]
             assert errors == ["Error: action's lead is empty"]
+
+    @pilot_test
+    async def test_typing_an_id_used_elsewhere_is_an_error_on_both(self, blaby: Path) -> None:
+        twice = 'Error: id "COM-01" is used twice: ids must be unique in a plan'
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-02")
+            # WHEN the officer changes COM-02's id to COM-01, key by key (backspace, then 1)
+            field(app, "id").focus()
+            await settle(pilot)
+            await pilot.press("end", "backspace", "1")
+            await pilot.pause(0.3)  # the counts follow once typing stops
+            await settle(pilot)
+            assert field_text(app, "id") == "COM-01"
+            # THEN its form says so, the one-line summary counts one more error (5 before)
+            assert shown_errors(app) == [twice]
+            assert "6 errors" in widget_text(app.screen.query_one("#strip"))
+            # AND so does the form of the first COM-01
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("up")
+            await settle(pilot)
+            assert widget_text(app.screen.query_one("#form-title")) == "Action COM-01"
+            assert shown_errors(app) == [twice]
+            # WHEN the officer undoes the typing: no error anywhere
+            await pilot.press("ctrl+z")
+            await settle(pilot, 2)
+            assert find(app, "COM-02").id == "COM-02"
+            assert shown_errors(app) == []
+            await pilot.pause(0.3)
+            assert "5 errors" in widget_text(app.screen.query_one("#strip"))
 
 
 def form_lines(app) -> list[str]:

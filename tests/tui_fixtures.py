@@ -25,7 +25,10 @@ from textual.widgets import Input, Select, TextArea
 
 from cap_tui.core.model import Node
 from cap_tui.tui.app import make_app
+from cap_tui.tui.internals import notifications as shown_notifications
+from cap_tui.tui.internals import screen_render
 from cap_tui.tui.screens.editor import EditorScreen
+from cap_tui.tui.widgets.form import BoundEditor
 from cap_tui.tui.widgets.tree import PlanTree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,9 +108,21 @@ def tree(app: App) -> PlanTree:
     return app.screen.query_one(PlanTree)
 
 
+def fields_shown(app: App) -> dict[str, Widget]:
+    """The form's editors of the node shown, by field key (`status`, `budget £`, `a.b`, ...).
+
+    Found by the key each editor carries (`field_key`), never by a selector made of the key:
+    a field's key is the plan's data, and may be anything TOML allows."""
+    shown = app.screen.query("FieldSet.-current > *").results()
+    return {w.field_key: w for w in shown if isinstance(w, BoundEditor)}  # type: ignore[misc]
+
+
 def field(app: App, key: str) -> Widget:
-    """The form's editor widget for a field (`f-status`, `f-progress`, ...)."""
-    return app.screen.query_one(f"FieldSet.-current #f-{key}")
+    """The form's editor widget for a field of the node shown."""
+    found = fields_shown(app).get(key)
+    if found is None:
+        raise LookupError(f"the form shows no field {key!r}")
+    return found
 
 
 def field_text(app: App, key: str) -> str:
@@ -192,7 +207,7 @@ def action_ids_of(app: App, programme_id: str) -> list[str]:
 
 
 def notifications(app: App) -> list[str]:
-    return [n.message for n in app._notifications]
+    return shown_notifications(app)
 
 
 def screen_text(app: App) -> str:
@@ -201,8 +216,7 @@ def screen_text(app: App) -> str:
     console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
                       color_system="truecolor", record=True, legacy_windows=False,
                       safe_box=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens))
+    console.print(screen_render(app))
     return console.export_text(styles=False)
 
 
@@ -266,7 +280,7 @@ def stop_blinking(app: App) -> None:
 __all__ = [
     "BLABY", "DATA_TUI", "NARROW", "ROOT", "WIDE", "action_ids_of", "blaby", "cap_data_dir",
     "changed_lines", "choose_status", "cursor_id", "cursor_node", "dialog_text", "editing",
-    "editor", "field", "field_text", "find", "go_to", "notifications", "pilot_test", "sample",
-    "screen_text", "settle", "stop_blinking", "tree", "tree_ids", "tree_labels", "type_at_end",
-    "widget_text",
+    "editor", "field", "field_text", "fields_shown", "find", "go_to", "notifications",
+    "pilot_test", "sample", "screen_text", "settle", "stop_blinking", "tree", "tree_ids",
+    "tree_labels", "type_at_end", "widget_text",
 ]

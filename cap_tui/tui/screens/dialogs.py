@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.problems import Problem
+from ..bindings import Scope, bindings
 from ..widgets.footer import KeysFooter
 
 
 class ChoiceScreen(ModalScreen[str]):
     """A question with a few answers, each a button with its own key; escape cancels."""
 
-    BINDINGS = [Binding("escape", "choose('cancel')", "Cancel")]
+    BINDINGS = bindings(Scope.CHOICE)
 
     def __init__(self, question: Text | str, choices: list[tuple[str, str, str]]) -> None:
         """`choices`: (value, button text, key) in the order shown."""
         super().__init__(classes="dialog-screen")
         self.question = Text(question) if isinstance(question, str) else question
         self.choices = choices
-        for value, _, key in choices:
-            self._bindings.bind(key, f"choose('{value}')", show=False)
+        self.by_key = {key: value for value, _, key in choices}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -39,6 +39,13 @@ class ChoiceScreen(ModalScreen[str]):
         if event.button.id:
             self.dismiss(event.button.id.removeprefix("choice-"))
 
+    def on_key(self, event: events.Key) -> None:
+        """Each answer's own key (d for Delete, ...): they differ from question to question."""
+        value = self.by_key.get(event.key)
+        if value is not None:
+            event.stop()
+            self.dismiss(value)
+
     def action_choose(self, value: str) -> None:
         self.dismiss(value)
 
@@ -46,7 +53,7 @@ class ChoiceScreen(ModalScreen[str]):
 class PickScreen(ModalScreen[int | None]):
     """Pick one of a list (for example the programme to move an action to)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = bindings(Scope.PICK)
 
     def __init__(self, title: str, items: list[Text]) -> None:
         super().__init__(classes="dialog-screen")
@@ -67,10 +74,7 @@ class PickScreen(ModalScreen[int | None]):
 class ProblemScreen(Screen[None]):
     """A file that cannot be opened: which file, where, and what is wrong. Never a traceback."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS = bindings(Scope.PROBLEM)
 
     def __init__(self, problem: Problem) -> None:
         super().__init__()

@@ -9,7 +9,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,6 +19,8 @@ from ...core.problems import PlanError, Problem
 from ...core.recent import recent
 from ...core.summary import summarise
 from ...render.terminal import safe
+from ..bindings import Scope, bindings
+from ..messages import OpenPlan
 from ..widgets.footer import KeysFooter
 
 
@@ -55,11 +56,7 @@ def describe(path: str) -> PlanEntry:
 class PickerScreen(Screen[None]):
     """Choose a plan to open."""
 
-    BINDINGS = [
-        Binding("enter", "open", "Open", show=True),
-        Binding("q", "app.quit", "Quit", show=False),
-        Binding("question_mark,f1", "app.help", "Help"),
-    ]
+    BINDINGS = bindings(Scope.PICKER)
 
     def __init__(self, folder: str) -> None:
         super().__init__()
@@ -122,11 +119,11 @@ class PickerScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.app.open_plan(self.entries[int(event.option.id)].path)  # type: ignore[attr-defined]
+            self.post_message(OpenPlan(self.entries[int(event.option.id)].path))
 
     def action_open(self) -> None:
         lst = self.query_one(OptionList)
         if lst.highlighted is not None:
             option = lst.get_option_at_index(lst.highlighted)
             if option.id is not None:
-                self.app.open_plan(self.entries[int(option.id)].path)  # type: ignore[attr-defined]
+                self.post_message(OpenPlan(self.entries[int(option.id)].path))

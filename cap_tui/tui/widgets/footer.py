@@ -66,7 +66,7 @@ class KeysFooter(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Screen) -> None:
+    def _bindings_changed(self, screen: Screen[object]) -> None:
         if not self._pending and self.is_attached and screen is self.screen:
             self._pending = True  # once per burst of notices (focus moves send several)
             self.call_after_refresh(self._redraw)

@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
@@ -16,9 +15,12 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ...core.model import Node, Plan
 from ...core.problems import Problem, Severity
+from ...core.shape import SHAPE
 from ...core.values import fields_of
 from ...core.vocab import FieldSpec
 from ...render.terminal import safe
+from ..bindings import Scope, bindings
+from ..internals import wrap_now
 from .labels import status_text
 from .safe import SafeInput, SafeTextArea
 
@@ -27,7 +29,6 @@ _HINTS = {
     "date": "YYYY-MM-DD",
     "number": "a number",
 }
-_KIND_TITLE = {"plan": "Plan", "theme": "Theme", "programme": "Programme", "action": "Action"}
 
 
 class FieldEdited(Message):
@@ -77,12 +78,13 @@ class BoundEditor:
     def post_message(self, message: Message) -> bool:
         """A `Changed` goes out as a FieldEdited, or not at all when it was the program's."""
         if not isinstance(message, Input.Changed | TextArea.Changed | Select.Changed):
-            return super().post_message(message)  # type: ignore[misc]
+            return bool(super().post_message(message))  # type: ignore[misc]
         text = self.current_text()
         if self._loading or self.node is None or text == self.committed:
             return True
         self.committed = text
-        return super().post_message(FieldEdited(self.node, self.field_key, text))  # type: ignore[misc]
+        return bool(super().post_message(  # type: ignore[misc]
+            FieldEdited(self.node, self.field_key, text)))
 
 
 class FieldInput(BoundEditor, SafeInput):
@@ -134,12 +136,7 @@ class FieldText(BoundEditor, SafeTextArea):
     that), so adding a sentence to a progress update is one key away.
     """
 
-    BINDINGS = [
-        Binding("ctrl+end", "text_end", "End of text", show=False),
-        Binding("ctrl+home", "text_start", "Start of text", show=False),
-        Binding("ctrl+shift+end", "text_end(True)", "Select to end", show=False),
-        Binding("ctrl+shift+home", "text_start(True)", "Select to start", show=False),
-    ]
+    BINDINGS = bindings(Scope.TEXT)
 
     def current_text(self) -> str:
         return self.text
@@ -158,11 +155,7 @@ class FieldText(BoundEditor, SafeTextArea):
         if not self.soft_wrap:
             return super().get_content_height(container, viewport, width)
         wrap = max(0, width - self.scrollbar_size_vertical - self.gutter_width - 1)
-        document = self.wrapped_document
-        if wrap != document._width:
-            document.wrap(wrap, tab_width=self.indent_width)
-            self._line_cache.clear()
-        height = document.height
+        height = wrap_now(self, wrap)
         # what the resize would set: set quietly, so it does not ask for another layout
         self.set_reactive(TextArea.virtual_size, Size(0, height))
         return height
@@ -276,7 +269,7 @@ class NodeForm(VerticalScroll):
         if node is None:
             self._title.update(Text("Nothing selected"))
             return
-        heading = Text(_KIND_TITLE[node.kind] + " ", style="bold")
+        heading = Text(SHAPE[node.kind].title + " ", style="bold")
         heading.append(safe(node.id), style="bold")
         self._title.update(heading)
 
@@ -296,19 +289,20 @@ class NodeForm(VerticalScroll):
         return specs
 
     def _editor(self, spec: FieldSpec, node: Node) -> Widget:
+        """The field's editor. It has no DOM id: a field's key is the plan's data (`budget £`,
+        `a.b`), never part of a selector; the editor carries it as `field_key`."""
         text = node.text(spec.key)
-        wid = f"f-{spec.key}"
         editor: BoundEditor
         if spec.type == "text":
-            editor = FieldText(text, id=wid, soft_wrap=True, tab_behavior="focus",
+            editor = FieldText(text, soft_wrap=True, tab_behavior="focus",
                                classes="field-text", compact=True)
         elif spec.type in ("status", "choice"):
             options = self._select_options(spec, text)
-            editor = FieldSelect(options, id=wid, allow_blank=True, value=text or Select.NULL,
+            editor = FieldSelect(options, allow_blank=True, value=text or Select.NULL,
                                  prompt="(none)", compact=True)
             editor.options = tuple(v for _, v in options)
         else:
-            editor = FieldInput(text, id=wid, placeholder=_HINTS.get(spec.type, ""),
+            editor = FieldInput(text, placeholder=_HINTS.get(spec.type, ""),
                                 classes="field-line", compact=True)
         editor.node, editor.field_key, editor.committed = node, spec.key, text
         assert isinstance(editor, Widget)
@@ -334,13 +328,13 @@ class NodeForm(VerticalScroll):
             return
         for key, (spec, _label, editor, _error) in fields.fields.items():
             text = node.text(key)
-            assert isinstance(editor, BoundEditor)
             if isinstance(editor, FieldSelect):
                 if not editor.is_mounted:  # its set is still being mounted: load it once it is
                     self.call_after_refresh(self.refresh_values)
                     continue
                 editor.load_options(node, text, self._select_options(spec, text))
             else:
+                assert isinstance(editor, BoundEditor)
                 editor.load(node, text)
 
     def show_problems(self, problems: list[Problem]) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from ...core.model import Node, Plan
+from ...core.shape import Level
 from ...core.vocab import Status
 from ...render.terminal import RAG_STYLE, safe
+
+LABEL_FIELDS = frozenset({"id", "title", "status", "due", "kind"})  # what a tree line shows
 
 
 def status_text(status: Status | None, raw: str = "", width: int = 0) -> Text:
@@ -26,8 +29,8 @@ def status_text(status: Status | None, raw: str = "", width: int = 0) -> Text:
 def node_label(plan: Plan, node: Node, statuses: dict[str, Status]) -> Text:
     """A tree line: id and title; for an action, its status in words and an overdue marker."""
     title = safe(node.title) or "(untitled)"
-    if node.kind != "action":
-        label = Text(title, style="bold" if node.kind == "theme" else "")
+    if node.kind is not Level.ACTION:
+        label = Text(title, style="bold" if node.kind is Level.THEME else "")
         if node.data.get("kind") == "projects":
             label.append(" (projects)", style="dim")
         return label

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.model import Node
+from ...core.live import LiveProblems
+from ...core.model import Node, Plan
 from ...core.problems import Problem, Severity
-from ...core.summary import Summary
+from ...core.shape import SHAPE, Level
+from ...core.summary import Summary, summarise
 from ...render.terminal import RAG_STYLE, safe
 
 
@@ -66,9 +76,9 @@ class ProblemsPane(OptionList):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.entries: list[tuple[Node | None, Problem]] = []
+        self.entries: Sequence[tuple[Node | None, Problem]] = []
 
-    def show(self, entries: list[tuple[Node | None, Problem]]) -> None:
+    def show(self, entries: Sequence[tuple[Node | None, Problem]]) -> None:
         if [p for _, p in entries] == [p for _, p in self.entries] and all(
             a is b for (a, _), (b, _) in zip(entries, self.entries, strict=True)
         ):
@@ -81,10 +91,74 @@ class ProblemsPane(OptionList):
             text = Text()
             word = "E" if p.severity is Severity.ERROR else "W"
             text.append(word + " ", style="bold red" if word == "E" else "yellow")
-            where = p.where or "plan"
+            where = p.where or SHAPE[Level.PLAN].word
             text.append(safe(where), style="bold")
             text.append(" " + safe(p.message))
             options.append(Option(text))
         self.add_options(options)
         if highlighted is not None and entries:
             self.highlighted = min(highlighted, len(entries) - 1)
+
+
+class SidePane(Vertical):
+    """The summary and the problems list, beside the form (in place of it, with `s` or `p`, on
+    a narrow terminal), and the one-line summary below the body (`strip`) that stands for them
+    on a narrow terminal. All three are recounted here, from the plan and its live problems:
+    at once (`recount`) or after a pause in typing (`schedule`). The summary counts the actions
+    the tree shows (`only`)."""
+
+    PAUSE = 0.25  # seconds without an edit before the counts follow
+
+    @dataclass
+    class Chosen(Message):
+        """The officer chose a problem: go to its node and field."""
+
+        node: Node | None
+        field: str
+
+    def __init__(self, plan: Plan, live: LiveProblems, strip: Static, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.plan, self.live, self.strip = plan, live, strip
+        self.only: Callable[[Node], bool] | None = None
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SummaryPane(id="summary")
+        yield Static(Text("Problems", style="bold"), id="problems-title")
+        yield ProblemsPane(id="problems")
+
+    def recount(self) -> None:
+        self._timer = None
+        actions = total = None
+        if self.only is not None:
+            keep = self.only
+            actions = [a for a in self.plan.actions() if keep(a)]
+            total = sum(1 for _ in self.plan.actions())
+        s = summarise(self.plan, actions=actions)
+        counts = self.live.counts()
+        self.query_one(SummaryPane).update(summary_text(s, counts, total))
+        self.strip.update(summary_strip(s, counts, total))
+        self.query_one(ProblemsPane).show(self.live.listed())
+        title = Text("Problems", style="bold")
+        title.append(f" ({counts[0]} errors, {counts[1]} warnings) · p", style="dim")
+        self.query_one("#problems-title", Static).update(title)
+
+    def schedule(self) -> None:
+        """Recount once the officer pauses: not on every keystroke."""
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.PAUSE, self.recount)
+
+    def focus_problems(self) -> None:
+        pane = self.query_one(ProblemsPane)
+        pane.focus()
+        if pane.highlighted is None and pane.option_count:
+            pane.highlighted = 0  # so that enter at once goes to the first problem
+
+    @on(OptionList.OptionSelected, "#problems")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        entries = self.query_one(ProblemsPane).entries
+        if 0 <= event.option_index < len(entries):
+            node, problem = entries[event.option_index]
+            self.post_message(self.Chosen(node, problem.field))

@@ -21,19 +21,20 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual._cells import cell_width_to_column_index as _cell_width_to_column_index
 from textual.expand_tabs import expand_tabs_inline
 from textual.geometry import Size, clamp
 from textual.widgets import Input, TextArea
-from textual.widgets.text_area import (
-    Document,
-    DocumentNavigator,
-    EditResult,
-    Location,
-    WrappedDocument,
-)
+from textual.widgets.text_area import DocumentBase, EditResult, Location
 
 from ...render.terminal import BIDI_CONTROLS
+from ..internals import (
+    DocumentHooks,
+    DrawnInput,
+    LinesDocument,
+    column_at_cell,
+    install_document,
+    refresh_scrollbars,
+)
 
 REPLACEMENT = "\ufffd"
 _FALLBACK = Style(bold=True)  # before the widget's styles are known (it is measured early)
@@ -70,7 +71,7 @@ def _mark(text: Text, raw: str, pattern: re.Pattern[str], style: Style) -> None:
         text.stylize(style, m.start(), m.end())
 
 
-class SafeInput(Input):
+class SafeInput(DrawnInput):
     """An Input that draws control and bidi characters as visible stand-ins."""
 
     COMPONENT_CLASSES = Input.COMPONENT_CLASSES | {"input--control"}
@@ -81,11 +82,10 @@ class SafeInput(Input):
     }
     """
 
-    @property
-    def _value(self) -> Text:
+    def drawn_value(self) -> Text:
         """The value as drawn (Input.render_line and content_width use this)."""
         if self.password:
-            return super()._value
+            return super().drawn_value()
         raw = self.value
         text = Text(shown_line(raw), no_wrap=True, overflow="ignore", end="")
         if self.highlighter is not None:
@@ -95,16 +95,16 @@ class SafeInput(Input):
             _mark(text, raw, _LINE_CONTROL, style)
         return text
 
-    def _position_to_cell(self, position: int) -> int:
+    def cell_of(self, position: int) -> int:
         """The cursor's cell, counting each stand-in as the one cell it takes."""
         if self.password:
-            return super()._position_to_cell(position)
+            return super().cell_of(position)
         return cell_len(shown_line(self.value[:position]))  # tabs too are one stand-in
 
-    def _cell_offset_to_index(self, offset: int) -> int:
+    def index_at_cell(self, offset: int) -> int:
         """The character at a clicked cell, counting stand-ins as drawn."""
         if self.password:
-            return super()._cell_offset_to_index(offset)
+            return super().index_at_cell(offset)
         cell_offset = 0
         scroll_x, _ = self.scroll_offset
         offset += scroll_x
@@ -117,7 +117,7 @@ class SafeInput(Input):
         return clamp(offset, 0, len(shown))
 
 
-class ExactDocument(Document):
+class ExactDocument(LinesDocument):
     """A Document whose `text` is exactly the text it was given.
 
     Textual's Document splits lines with `str.splitlines`, which also breaks at CR, VT, FF, FS,
@@ -128,9 +128,7 @@ class ExactDocument(Document):
     """
 
     def __init__(self, text: str) -> None:
-        super().__init__("")
-        self._newline = "\n"
-        self._lines = text.split("\n")  # "a\n" -> ["a", ""], "" -> [""], as Document
+        super().__init__(text.split("\n"))  # "a\n" -> ["a", ""], "" -> [""], as Document
 
     def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
         """Document.replace_range, with lines broken at `\\n` only (an undo puts back exactly
@@ -139,7 +137,7 @@ class ExactDocument(Document):
         top_row, top_column = top
         bottom_row, bottom_column = bottom
         insert_lines = text.split("\n") if text else []
-        lines = self._lines
+        lines = self.lines
         replaced_text = self.get_text_range(top, bottom)
         after = lines[bottom_row][bottom_column:] if bottom_row < len(lines) else ""
         before = lines[top_row][:top_column] if top_row < len(lines) else ""
@@ -159,7 +157,7 @@ class _Shown:
     measure them. Same length per line as the document (one stand-in per character), so every
     location is the same in both."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: DocumentBase) -> None:
         self._document = document
 
     def __getattr__(self, name: str) -> object:
@@ -183,7 +181,7 @@ class _Shown:
         return self._document.line_count
 
 
-class SafeTextArea(TextArea):
+class SafeTextArea(DocumentHooks):
     """A TextArea that draws control and bidi characters (not tabs) as visible stand-ins.
 
     Plain text only: with a syntax-highlighting `language` the highlights' byte offsets would
@@ -198,21 +196,14 @@ class SafeTextArea(TextArea):
     }
     """
 
-    def _set_document(self, text: str, language: str | None) -> None:
+    def set_document(self, text: str, language: str | None) -> None:
         """As TextArea's, with an ExactDocument, wrapped and navigated as it is drawn."""
         if language:
-            super()._set_document(text, language)
+            super().set_document(text, language)
             document = self.document
         else:
-            self._highlight_query = None
             document = ExactDocument(text)
-            self.document = document
-        self.wrapped_document = WrappedDocument(_Shown(document),  # type: ignore[arg-type]
-                                                tab_width=self.indent_width)
-        self.navigator = DocumentNavigator(self.wrapped_document)
-        self._build_highlight_map()
-        self.move_cursor((0, 0))
-        self._rewrap_and_refresh_virtual_size()
+        install_document(self, document, _Shown(document))
 
     def get_line(self, line_index: int) -> Text:
         """A line as drawn: stand-ins for control characters, in the `--control` style."""
@@ -229,19 +220,19 @@ class SafeTextArea(TextArea):
 
     def cell_width_to_column_index(self, cell_width: int, row_index: int) -> int:
         line = shown_area_line(self.document[row_index])
-        return _cell_width_to_column_index(line, cell_width, self.indent_width)
+        return column_at_cell(line, cell_width, self.indent_width)
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         """A terminal pastes line breaks as `\\r` or `\\r\\n`: they are new lines here, as
         in Textual's TextArea (whose paste handler runs next, with the text so changed)."""
         if "\r" in event.text:
             event.text = _PASTED_NEWLINE.sub("\n", event.text)
 
-    def _refresh_size(self) -> None:
+    def refresh_size(self) -> None:
         if self.soft_wrap:
-            super()._refresh_size()
+            super().refresh_size()
             return
         lines = self.wrapped_document.document.lines
         width = max((cell_len(line.expandtabs(self.indent_width)) for line in lines), default=0)
         self.virtual_size = Size(width + self.gutter_width + 1, len(lines))
-        self._refresh_scrollbars()
+        refresh_scrollbars(self)

@@ -1,47 +1,50 @@
-"""The plan's tree: themes > programmes > actions, each tree node holding its plan node."""
+"""The plan's tree: themes > programmes > actions, each tree node holding its plan node.
+
+The tree also takes the keys that change the plan's structure (add, duplicate, delete, move):
+they act on the node the editor shows (`current`), through the Document, and hand the node to
+show next to `restructured`, the editor screen's, which re-checks the plan and redraws it.
+That hand-over is a call, not a message: a key pressed straight after (held keys, a script)
+must find the tree, the form and the problems already in the new shape.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...core.model import Node, Plan
-from .labels import node_label
+from ...core.document import Document, EditError
+from ...core.model import Node
+from ...core.shape import SHAPE, Level
+from ...render.terminal import safe
+from ..bindings import Scope, bindings
+from ..internals import repaint_lines
+from ..screens.dialogs import ChoiceScreen, PickScreen
+from .labels import LABEL_FIELDS, node_label
 
 EAGER_LIMIT = 400  # plans with more actions than this open with programmes folded
+
+
+Restructured = Callable[[Node | None, str, str], None]  # (node to show, field to edit, note)
 
 
 class PlanTree(Tree[Node]):
     """Typed tree of a plan. Programmes fill in their actions when first expanded."""
 
-    BINDINGS = [
-        Binding("a", "screen.add", "Add", tooltip="Add an action (a programme on a theme)"),
-        Binding("c", "screen.duplicate", "Copy", show=False),
-        Binding("x,delete", "screen.delete", "Delete", tooltip="Delete (asks first)"),
-        Binding("m", "screen.move_to", "Move", show=False),
-        Binding("left_square_bracket", "screen.move(-1)", "Up", show=False),
-        Binding("right_square_bracket", "screen.move(1)", "Down", show=False),
-        Binding("slash", "screen.filter", "Filter"),
-        Binding("o", "screen.overdue", "Overdue", show=False),
-        Binding("p", "screen.problems", "Problems"),
-        Binding("s", "screen.summary", "Summary", show=False),
-        Binding("h", "screen.history", "History", show=False),
-        Binding("g", "screen.changes", "Changes", show=False),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("right", "expand_node", "Expand", show=False),
-        Binding("left", "collapse_node", "Collapse", show=False),
-    ]
+    BINDINGS = bindings(Scope.TREE)
 
-    def __init__(self, plan: Plan, **kwargs: object) -> None:
-        super().__init__("plan", **kwargs)  # type: ignore[arg-type]
-        self.plan = plan
+    def __init__(self, doc: Document, restructured: Restructured, **kwargs: object) -> None:
+        super().__init__(Level.PLAN.value, **kwargs)  # type: ignore[arg-type]
+        self.doc = doc
+        self.plan = doc.plan
+        self.restructured = restructured
+        self.current: Node | None = None  # the node the form shows: set by the editor screen
         self.show_root = False
         self.guide_depth = 2
-        self._tree_nodes: dict[int, TreeNode[Node]] = {}
+        self._lines_of: dict[Node, TreeNode[Node]] = {}  # each plan node's line, when shown
         self._filter: Callable[[Node], bool] | None = None
         self.pending: Node | None = None  # the node the cursor is being put back on
         self._unfiltered: set[tuple[str, str]] = set()  # unfolded before a filter opened all
@@ -58,9 +61,9 @@ class PlanTree(Tree[Node]):
         else:
             expanded = self._remember()
         self._filter = filter_fn
-        first_build = not self._tree_nodes
+        first_build = not self._lines_of
         self.clear()
-        self._tree_nodes.clear()
+        self._lines_of.clear()
         statuses = self.plan.statuses
         eager = first_build and sum(1 for _ in self.plan.actions()) <= EAGER_LIMIT
         for theme in self.plan.themes:
@@ -68,12 +71,12 @@ class PlanTree(Tree[Node]):
             if filter_fn and not shown and not self._matches(theme):
                 continue
             tnode = self.root.add(node_label(self.plan, theme, statuses), theme, expand=True)
-            self._tree_nodes[id(theme)] = tnode
+            self._lines_of[theme] = tnode
             for programme in shown if filter_fn else theme.children:
                 open_it = (eager or filter_fn is not None or _key(programme) in expanded)
                 pnode = tnode.add(node_label(self.plan, programme, statuses), programme,
                                   expand=open_it, allow_expand=bool(programme.children))
-                self._tree_nodes[id(programme)] = pnode
+                self._lines_of[programme] = pnode
                 if open_it:
                     self._fill(pnode)
             if not first_build and _key(theme) not in expanded and not filter_fn:
@@ -82,6 +85,21 @@ class PlanTree(Tree[Node]):
         self.pending = None
         if keep is not None:
             self.select(keep)
+
+    @property
+    def filter_fn(self) -> Callable[[Node], bool] | None:
+        """What the tree keeps of the plan's actions (None: all of them)."""
+        return self._filter
+
+    def show_only(self, keep: Callable[[Node], bool] | None, current: Node | None) -> None:
+        """Apply a filter, keeping the cursor on `current` if it is still shown, else on the
+        first action shown."""
+        self.rebuild(keep=current, filter_fn=keep)
+        if current is None or self.tree_node(current) is None:
+            self.pending = None
+            first = next((a for a in self.plan.actions() if keep is None or keep(a)), None)
+            if first is not None:
+                self.select(first)
 
     def _matches(self, node: Node) -> bool:
         return self._filter is None or self._filter(node)
@@ -99,19 +117,19 @@ class PlanTree(Tree[Node]):
         for action in programme.children:
             if self._filter is not None and not self._matches(action):
                 continue
-            self._tree_nodes[id(action)] = pnode.add_leaf(
+            self._lines_of[action] = pnode.add_leaf(
                 node_label(self.plan, action, statuses), action
             )
 
     def _remember(self) -> set[tuple[str, str]]:
         """What is unfolded now, plus what was unfolded of nodes no longer shown (a deleted
         programme brought back by undo comes back as the officer left it)."""
-        shown = {_key(n.data) for n in self._tree_nodes_all() if n.data is not None}
+        shown = {_key(n.data) for n in self._lines_all() if n.data is not None}
         now = {_key(n) for n in self._nodes_expanded()}
         self._ever = (self._ever - shown) | now
         return set(self._ever)
 
-    def _tree_nodes_all(self) -> list[TreeNode[Node]]:
+    def _lines_all(self) -> list[TreeNode[Node]]:
         out, stack = [], list(self.root.children)
         while stack:
             t = stack.pop()
@@ -135,23 +153,21 @@ class PlanTree(Tree[Node]):
             return True
         return node is self.pending
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         """Repaint at the new size. Textual's Tree also asks for a new layout of the whole
         screen here, which is not needed: its lines do not depend on its width. That layout
         was one more full redraw at start-up and at every resize of the terminal."""
         event.prevent_default()  # instead of Tree's own handler
-        self._line_cache.grow(event.size.height)
-        self._clear_line_cache()
-        self.refresh()
+        repaint_lines(self, event.size.height)
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         node = event.node.data
-        if node is not None and node.kind == "programme":
+        if node is not None and node.kind is Level.PROGRAMME:
             self._fill(event.node)
 
     # -- finding and refreshing --------------------------------------------------------------
     def tree_node(self, node: Node) -> TreeNode[Node] | None:
-        return self._tree_nodes.get(id(node))
+        return self._lines_of.get(node)
 
     def select(self, node: Node) -> bool:
         """Move the cursor to a plan node, opening its programme if need be.
@@ -161,14 +177,14 @@ class PlanTree(Tree[Node]):
         """
         chain = []
         n: Node | None = node
-        while n is not None and n.kind != "plan":
+        while n is not None and n.kind is not Level.PLAN:
             chain.append(n)
             n = n.parent
         for ancestor in reversed(chain[1:]):
             t = self.tree_node(ancestor)
             if t is not None:
                 t.expand()
-                if ancestor.kind == "programme":
+                if ancestor.kind is Level.PROGRAMME:
                     self._fill(t)
         target = self.tree_node(node)
         if target is None:
@@ -184,9 +200,10 @@ class PlanTree(Tree[Node]):
             # moving onto the line the cursor already had sends no event: say it anyway
             self.post_message(Tree.NodeHighlighted(target))
 
-    def refresh_label(self, node: Node) -> None:
+    def relabel(self, node: Node, key: str | None = None) -> None:
+        """Draw a node's line again after an edit of `key` (None: of any field)."""
         t = self.tree_node(node)
-        if t is not None:
+        if t is not None and (key is None or key in LABEL_FIELDS):
             t.set_label(node_label(self.plan, node, self.plan.statuses))
 
     def action_expand_node(self) -> None:
@@ -201,6 +218,107 @@ class PlanTree(Tree[Node]):
             node.collapse()
         elif node.parent is not None and node.parent is not self.root:
             self.move_cursor(node.parent)
+
+
+    # -- the structure keys ------------------------------------------------------------------
+    def action_add(self, kind: str = "") -> None:
+        """An action after the one shown (at the end of a programme; on a theme, a programme;
+        on the plan, a theme), or a node of `kind` there."""
+        sel = self.current
+        try:
+            node = self.doc.add(*_where_to_add(self.plan.root, sel, kind))
+        except EditError as exc:
+            self.notify(str(exc), title="Cannot add", severity="error", markup=False)
+            return
+        self.restructured(node, "title", f"Added {node.kind} {node.id}: give it a title")
+
+    def action_duplicate(self) -> None:
+        sel = self.current
+        if sel is None or sel.kind is Level.PLAN:
+            return
+        try:
+            node = self.doc.duplicate(sel)
+        except EditError as exc:
+            self.notify(str(exc), title="Cannot duplicate", severity="error", markup=False)
+            return
+        self.restructured(node, "", f"Duplicated {sel.id} as {node.id}")
+
+    def action_delete(self) -> None:
+        sel = self.current
+        if sel is None or sel.kind is Level.PLAN:
+            return
+        count = sum(1 for n in sel.walk() if n.kind is Level.ACTION and n is not sel)
+        question = Text(f"Delete {SHAPE[sel.kind].word} ")
+        question.append(safe(sel.id), style="bold")
+        question.append(f" “{safe(sel.title)}”")
+        if count:
+            question.append(f" and the {count} actions under it")
+        question.append("?\nUndo (ctrl+z) brings it back until you quit.")
+
+        def done(answer: str | None) -> None:
+            if answer != "delete":
+                return
+            parent = sel.parent
+            siblings = parent.children if parent else []
+            i = siblings.index(sel) if sel in siblings else 0
+            self.doc.delete(sel)
+            nxt = siblings[min(i, len(siblings) - 1)] if siblings else parent
+            self.restructured(nxt if nxt is not None and nxt.kind is not Level.PLAN else None,
+                              "", f"Deleted {sel.id}")
+
+        self.app.push_screen(ChoiceScreen(question, [("delete", "Delete", "d"),
+                                                     ("cancel", "Cancel", "c")]), done)
+
+    def action_move(self, step: int) -> None:
+        sel = self.current
+        if sel is not None and sel.kind is not Level.PLAN and self.doc.move(sel, step):
+            self.restructured(sel, "", "")
+
+    def action_move_to(self) -> None:
+        """The action to another programme (a programme to another theme), picked from a list."""
+        sel = self.current
+        if sel is None or sel.kind not in (Level.ACTION, Level.PROGRAMME):
+            self.notify("Select an action (or a programme) to move", markup=False)
+            return
+        parent_level = SHAPE[sel.kind].parent
+        targets = [n for n in self.plan.nodes()
+                   if n.kind is parent_level and n is not sel.parent]
+        items = []
+        for t in targets:
+            label = Text(safe(t.id) + "  ", style="bold")
+            label.append(safe(t.title))
+            if t.kind is Level.PROGRAMME and t.theme is not None:
+                label.append(f"  ({safe(t.theme.title)})", style="dim")
+            items.append(label)
+
+        def done(index: int | None) -> None:
+            if index is None:
+                return
+            try:
+                self.doc.move_to(sel, targets[index])
+            except EditError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.restructured(sel, "", f"Moved {sel.id} to {targets[index].title}")
+
+        what = SHAPE[parent_level].word if parent_level else ""
+        self.app.push_screen(PickScreen(f"Move {sel.id} to which {what}?", items), done)
+
+
+def _where_to_add(root: Node, sel: Node | None, kind: str) -> tuple[Node, Node | None]:
+    """(parent, after): where `add` puts a new node, given the node shown."""
+    if kind == Level.THEME or sel is None or sel.kind is Level.PLAN:
+        return root, sel if sel is not None and sel.kind is Level.THEME else None
+    if kind == Level.PROGRAMME or sel.kind is Level.THEME:
+        theme = sel if sel.kind is Level.THEME else sel.theme
+        assert theme is not None
+        after = sel if sel.kind is Level.PROGRAMME else (
+            sel.programme if sel.kind is Level.ACTION else None)
+        return theme, after
+    if sel.kind is Level.PROGRAMME:
+        return sel, None
+    assert sel.parent is not None
+    return sel.parent, sel
 
 
 def _key(node: Node) -> tuple[str, str]:

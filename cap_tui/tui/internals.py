@@ -1,0 +1,157 @@
+"""Every use of a Textual private name in cap's editor, in this one module (Textual 8.2).
+
+Each adapter here stands for something Textual's public API does not offer yet. The widgets call
+the adapters' public names (`drawn_value`, `set_document`, `wrap_now`, ...), never Textual's
+private ones, and tests/test_textual_internals.py asserts that each private name still exists and
+is still used by Textual the way cap relies on. When a Textual upgrade breaks one of those tests,
+this module is the one place to fix.
+
+What is relied on, and why:
+
+- `Input._value`, `Input._position_to_cell`, `Input._cell_offset_to_index`: what an Input draws,
+  where its cursor is and which character a click is on. SafeInput draws control characters as
+  visible stand-ins, so it must answer all three (`DrawnInput`).
+- `Document._lines`, `Document._newline`: a Document made from lines split at `\\n` only
+  (Textual's splits at every `str.splitlines` break, changing text nobody edited)
+  (`LinesDocument`).
+- `TextArea._set_document`, `._highlight_query`, `._build_highlight_map`,
+  `._rewrap_and_refresh_virtual_size`: giving a TextArea that document, wrapped as drawn
+  (`DocumentHooks`, `install_document`); `TextArea._refresh_size` and
+  `Widget._refresh_scrollbars`: its size when it does not wrap (`DocumentHooks.refresh_size`).
+- `WrappedDocument._width`, `TextArea._line_cache`: wrapping a TextArea at the width the layout
+  offers when it is measured, before its first resize (`wrap_now`).
+- `textual._cells.cell_width_to_column_index`: the column under a cell (`column_at_cell`).
+- `Tree._line_cache`, `Tree._clear_line_cache`: repainting a tree at a new size without the
+  full layout Tree's own resize handler asks for (`repaint_lines`).
+- `App._notifications`, `Screen._compositor`, `App._background_screens`: what the tests read of
+  the notifications shown and of the screen drawn (`notifications`, `screen_render`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual._cells import cell_width_to_column_index
+from textual.app import App
+from textual.widgets import Input, TextArea, Tree
+from textual.widgets.text_area import (
+    Document,
+    DocumentBase,
+    DocumentNavigator,
+    WrappedDocument,
+)
+
+
+# -- Input: what is drawn, where the cursor is, what a click is on -----------------------------
+class DrawnInput(Input):
+    """An Input whose drawing is asked of three public methods, which a subclass overrides:
+    `drawn_value` (the Text drawn), `cell_of` (the cell of a position in the value) and
+    `index_at_cell` (the position at a clicked cell)."""
+
+    @property
+    def _value(self) -> Text:
+        return self.drawn_value()
+
+    def _position_to_cell(self, position: int) -> int:
+        return self.cell_of(position)
+
+    def _cell_offset_to_index(self, offset: int) -> int:
+        return self.index_at_cell(offset)
+
+    def drawn_value(self) -> Text:
+        """The value as drawn: Textual's own unless overridden."""
+        drawn: Text = Input._value.fget(self)  # type: ignore[attr-defined]
+        return drawn
+
+    def cell_of(self, position: int) -> int:
+        return Input._position_to_cell(self, position)
+
+    def index_at_cell(self, offset: int) -> int:
+        return Input._cell_offset_to_index(self, offset)
+
+
+# -- TextArea: its document, wrapped as it is drawn ----------------------------------------------
+class LinesDocument(Document):
+    """A Document holding exactly these lines (the list itself, edited in place), joined by
+    `\\n`."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("")
+        self._newline = "\n"
+        self._lines = lines
+
+
+class DocumentHooks(TextArea):
+    """A TextArea whose document is made by a public method, `set_document`, and whose size
+    without wrapping by another, `refresh_size`; both do what Textual does unless overridden."""
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        self.set_document(text, language)
+
+    def set_document(self, text: str, language: str | None) -> None:
+        """Make and install the document for `text` (at start, and at every `load_text`)."""
+        TextArea._set_document(self, text, language)
+
+    def _refresh_size(self) -> None:
+        self.refresh_size()
+
+    def refresh_size(self) -> None:
+        TextArea._refresh_size(self)
+
+
+def install_document(area: TextArea, document: DocumentBase, measured: object) -> None:
+    """What `TextArea._set_document` does with a plain-text document, with `document` as the
+    text and `measured` (the document's lines as drawn) as what is wrapped and navigated.
+    Given the area's own document (one Textual made for a language), its highlights are kept."""
+    if document is not area.document:
+        area._highlight_query = None
+        area.document = document
+    area.wrapped_document = WrappedDocument(measured, tab_width=area.indent_width)  # type: ignore[arg-type]
+    area.navigator = DocumentNavigator(area.wrapped_document)
+    area._build_highlight_map()
+    area.move_cursor((0, 0))
+    area._rewrap_and_refresh_virtual_size()
+
+
+def refresh_scrollbars(area: TextArea) -> None:
+    """Show or hide the scrollbars for the area's virtual size, now."""
+    area._refresh_scrollbars()
+
+
+def wrap_now(area: TextArea, width: int) -> int:
+    """Wrap the area's text at `width` (unless it is wrapped so already) and return its height
+    in lines."""
+    document = area.wrapped_document
+    if width != document._width:
+        document.wrap(width, tab_width=area.indent_width)
+        area._line_cache.clear()
+    return document.height
+
+
+def column_at_cell(line: str, cell_width: int, tab_width: int) -> int:
+    """The column of `line` under the cell `cell_width` cells in, tabs expanded."""
+    return cell_width_to_column_index(line, cell_width, tab_width)
+
+
+# -- Tree ----------------------------------------------------------------------------------------
+def repaint_lines(tree: Tree[Any], height: int) -> None:
+    """Drop the tree's drawn lines (its cache made room for `height` of them) and repaint."""
+    tree._line_cache.grow(height)
+    tree._clear_line_cache()
+    tree.refresh()
+
+
+# -- what the tests read --------------------------------------------------------------------------
+def notifications(app: App[Any]) -> list[str]:
+    """The messages of the notifications the app holds now, oldest first."""
+    return [n.message for n in app._notifications]
+
+
+def screen_render(app: App[Any]) -> RenderableType:
+    """The whole screen as the terminal shows it now (screens underneath included)."""
+    update = app.screen._compositor.render_update(full=True,
+                                                  screen_stack=app._background_screens)
+    assert update is not None  # a full update always draws
+    return update

@@ -1,0 +1,308 @@
+"""What cap relies on of Textual's private names (cap_tui/tui/internals.py), asserted so that a
+Textual upgrade that changes one fails here, by name, and not somewhere in the editor.
+
+Each test names the private attribute it guards. Last, no cap class outside internals.py touches
+one of Textual's private names: neither using one directly nor reusing the name by accident
+(PlanTree once overwrote Tree's own node registry, `_tree_nodes`, with a dict of its own).
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib
+import inspect
+import io
+import pkgutil
+import re
+import textwrap
+from collections import Counter
+
+from rich.console import Console
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.cache import LRUCache
+from textual.widget import Widget
+from textual.widgets import Input, Label, TextArea, Tree
+from textual.widgets.text_area import Document, WrappedDocument
+
+import cap_tui.tui
+from cap_tui.tui import internals
+from cap_tui.tui.internals import (
+    DocumentHooks,
+    DrawnInput,
+    LinesDocument,
+    column_at_cell,
+    install_document,
+    notifications,
+    refresh_scrollbars,
+    repaint_lines,
+    screen_render,
+    wrap_now,
+)
+
+
+def run(app: App, script) -> None:  # type: ignore[no-untyped-def]
+    async def go() -> None:
+        async with app.run_test(size=(40, 10)) as pilot:
+            await pilot.pause()
+            await script(pilot)
+
+    asyncio.run(go())
+
+
+class One(App[None]):
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+        yield Label("a label")
+
+
+def drawn(app: App) -> str:
+    console = Console(width=40, height=10, file=io.StringIO(), record=True)
+    console.print(screen_render(app))
+    return console.export_text()
+
+
+# -- Input: `_value`, `_position_to_cell`, `_cell_offset_to_index` -------------------------------
+class CountingInput(DrawnInput):
+    calls: Counter[str] = Counter()
+
+    def drawn_value(self) -> Text:
+        self.calls["drawn_value"] += 1
+        return Text(self.value.upper(), no_wrap=True, end="")
+
+    def cell_of(self, position: int) -> int:
+        self.calls["cell_of"] += 1
+        return super().cell_of(position)
+
+    def index_at_cell(self, offset: int) -> int:
+        self.calls["index_at_cell"] += 1
+        return super().index_at_cell(offset)
+
+
+class Inputs(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CountingInput("abc")
+        yield DrawnInput("a\tb", id="plain")
+
+
+def test_input_draws_measures_and_clicks_through_the_three_hooks() -> None:
+    CountingInput.calls = Counter()
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        widget = pilot.app.query_one(CountingInput)
+        widget.focus()
+        await pilot.pause()
+        await pilot.click(CountingInput, offset=(1, 0))
+        await pilot.pause()
+        assert "ABC" in drawn(pilot.app)  # Input.render_line draws `_value`
+        # Textual's own are the defaults
+        plain = pilot.app.query_one("#plain", DrawnInput)
+        assert plain.drawn_value().plain == Input._value.fget(plain).plain  # type: ignore[attr-defined]
+        assert plain.cell_of(3) == Input._position_to_cell(plain, 3)
+        assert plain.index_at_cell(5) == Input._cell_offset_to_index(plain, 5)
+
+    run(Inputs(), script)
+    assert CountingInput.calls["drawn_value"] > 0  # Input._value
+    assert CountingInput.calls["cell_of"] > 0  # Input._position_to_cell, for the cursor
+    assert CountingInput.calls["index_at_cell"] > 0  # Input._cell_offset_to_index, for a click
+
+
+# -- Document: `_lines`, `_newline` ---------------------------------------------------------------
+def test_a_document_is_its_lines_joined_by_its_newline() -> None:
+    document = Document("a\r\nb")
+    assert document._lines == ["a", "b"] and document._newline == "\r\n"
+    document._lines = ["x", "y"]
+    document._newline = "\n"
+    assert document.text == "x\ny"  # Document.text joins `_lines` with `_newline`
+
+
+def test_lines_document_keeps_every_character_and_is_edited_in_place() -> None:
+    lines = ["a\rb\x0bc", ""]
+    document = LinesDocument(lines)
+    assert document.text == "a\rb\x0bc\n"
+    assert document.newline == "\n"
+    assert document.lines is lines  # `lines` is the list itself: ExactDocument edits it
+    document.replace_range((0, 0), (0, 1), "Z")
+    assert lines[0] == "Z\rb\x0bc"
+
+
+# -- TextArea: `_set_document`, `_refresh_size`, and what `_set_document` does ----------------
+class CountingArea(DocumentHooks):
+    calls: Counter[str] = Counter()
+
+    def set_document(self, text: str, language: str | None) -> None:
+        CountingArea.calls["set_document"] += 1
+        super().set_document(text, language)
+
+    def refresh_size(self) -> None:
+        CountingArea.calls["refresh_size"] += 1
+        super().refresh_size()
+
+
+def test_textarea_makes_its_document_and_sizes_itself_through_the_hooks() -> None:
+    CountingArea.calls = Counter()
+    area = CountingArea("first", soft_wrap=False)
+    made = CountingArea.calls["set_document"]
+    assert made >= 1  # TextArea.__init__ calls _set_document
+    area.load_text("second")
+    assert CountingArea.calls["set_document"] == made + 1  # and so does load_text
+    assert area.text == "second"
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        before = CountingArea.calls["refresh_size"]
+        area.focus()
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert CountingArea.calls["refresh_size"] > before  # an edit calls _refresh_size
+        refresh_scrollbars(area)  # Widget._refresh_scrollbars
+
+    run(One(area), script)
+
+
+def test_install_document_gives_the_area_a_text_and_what_it_measures() -> None:
+    area = TextArea("old", soft_wrap=True)
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        # the TextArea privates _set_document uses, under the names install_document calls
+        for name in ("_highlight_query", "_build_highlight_map",
+                     "_rewrap_and_refresh_virtual_size", "_line_cache"):
+            assert hasattr(area, name), name
+        text, measured = LinesDocument(["one", "two"]), LinesDocument(["ONE", "TWO"])
+        install_document(area, text, measured)
+        await pilot.pause()
+        assert area.text == "one\ntwo"
+        assert area.wrapped_document.document is measured
+        assert area.navigator._wrapped_document is area.wrapped_document
+        assert area.cursor_location == (0, 0)
+        assert "ONE" not in drawn(pilot.app)  # drawn from the text: measured is only measured
+
+    run(One(area), script)
+
+
+def test_wrap_now_wraps_once_per_width() -> None:
+    area = TextArea("one two three four five six", soft_wrap=True)
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(area._line_cache, LRUCache)
+        height = wrap_now(area, 8)
+        assert area.wrapped_document._width == 8  # WrappedDocument keeps the width it wrapped at
+        assert height == area.wrapped_document.height > 1
+        area._line_cache["x"] = 1
+        assert wrap_now(area, 8) == height
+        assert "x" in area._line_cache  # the same width: nothing wrapped, nothing dropped
+        wrap_now(area, 40)
+        assert "x" not in area._line_cache
+        assert area.wrapped_document.height == 1
+
+    run(One(area), script)
+    assert isinstance(WrappedDocument(Document("a")), WrappedDocument)
+
+
+def test_column_at_cell_counts_tabs_as_their_width() -> None:
+    assert column_at_cell("abc", 1, 4) == 1
+    assert column_at_cell("a\tb", 2, 4) == 1  # in the tab (cells 1-3)
+    assert column_at_cell("a\tb", 4, 4) == 2
+    assert column_at_cell("ab", 9, 4) == 2
+
+
+# -- Tree: `_line_cache`, `_clear_line_cache`, `_on_resize` ---------------------------------------
+def test_repaint_lines_drops_the_trees_drawn_lines() -> None:
+    tree: Tree[None] = Tree("root")
+    tree.root.add_leaf("leaf")
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert tree._tree_lines_cached is not None  # drawn
+        repaint_lines(tree, 50)
+        assert tree._tree_lines_cached is None
+        assert len(tree._line_cache) == 0 and tree._line_cache.maxsize >= 50
+
+    run(One(tree), script)
+    # PlanTree.on_resize stands in for this handler (it prevents it): it must still exist
+    assert "_on_resize" in vars(Tree)
+
+
+# -- what the tests read: `App._notifications`, `Screen._compositor` -----------------------------
+def test_notifications_and_the_screen_drawn() -> None:
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.notify("first")
+        pilot.app.notify("[b]second[/b]", markup=False)
+        await pilot.pause()
+        assert notifications(pilot.app) == ["first", "[b]second[/b]"]
+        assert "a label" in drawn(pilot.app)
+
+    run(One(Label("x")), script)
+
+
+# -- no cap class reuses a Textual private name by accident ----------------------------------------
+def _written(cls: type) -> set[str]:
+    """The names a class's own source defines or touches: its methods and class attributes,
+    and every attribute of `self` its methods read or assign."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = tree.body[0]
+    assert isinstance(body, ast.ClassDef)
+    names: set[str] = set()
+    for item in body.body:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(item.name)
+        elif isinstance(item, ast.Assign):
+            names.update(t.id for t in item.targets if isinstance(t, ast.Name))
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            names.add(item.target.id)
+    for node in ast.walk(body):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id == "self"):
+            names.add(node.attr)
+    return names
+
+
+def _textual_private(cls: type) -> set[str]:
+    names: set[str] = set()
+    for base in cls.__mro__:
+        if not base.__module__.startswith("textual"):
+            continue
+        names.update(vars(base))
+        try:
+            source = inspect.getsource(base)
+        except (OSError, TypeError):
+            continue
+        names.update(re.findall(r"self\.(_\w+)\s*(?::[^=\n]*)?=", source))
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+def test_no_cap_class_touches_a_textual_private_name() -> None:
+    found = {}
+    for info in pkgutil.walk_packages(cap_tui.tui.__path__, "cap_tui.tui."):
+        module = importlib.import_module(info.name)
+        if module is internals:  # the one place that does, on purpose
+            continue
+        for cls in vars(module).values():
+            if (inspect.isclass(cls) and cls.__module__ == module.__name__
+                    and any(b.__module__.startswith("textual") for b in cls.__mro__)):
+                clash = _written(cls) & _textual_private(cls)
+                if clash:
+                    found[f"{module.__name__}.{cls.__name__}"] = sorted(clash)
+    assert not found, f"cap classes reuse Textual private names: {found}"
+
+
+def test_no_cap_module_reaches_into_another_objects_privates() -> None:
+    """Outside internals.py: no `textual._...` import, and no `thing._name` on anything but
+    `self` (whose own names the test above checks against Textual's)."""
+    found = []
+    for info in pkgutil.walk_packages(cap_tui.tui.__path__, "cap_tui.tui."):
+        module = importlib.import_module(info.name)
+        if module is internals:
+            continue
+        tree = ast.parse(inspect.getsource(module))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual._"):
+                found.append(f"{info.name}: from {node.module} import")
+            elif (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                  and not node.attr.startswith("__")
+                  and not (isinstance(node.value, ast.Name) and node.value.id == "self")):
+                found.append(f"{info.name}:{node.lineno}: {ast.unparse(node)}")
+    assert not found, found
