@@ -13,7 +13,7 @@ and undoing and redoing them: a node deleted and brought back is the object it w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,9 @@ class Document:
         self._undo: list[Op] = []
         self._redo: list[Op] = []
         self._history: list[Op] = []
+        # told of every operation applied (undos and redos included), as applied: the crash
+        # journal listens here
+        self.on_applied: Callable[[Op], None] | None = None
         self._saved_bytes = source.raw  # what is on disk, as far as cap knows
         self._saved_marker: Op | None = None  # the undo entry the file on disk matches
 
@@ -217,6 +220,8 @@ class Document:
         if result.ok:
             self._history.append(result.op)
             self.version += 1
+            if self.on_applied is not None:
+                self.on_applied(result.op)
         return result
 
     @property
