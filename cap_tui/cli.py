@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("history", "how an action changed through the plan's git history"),
     "git": ("gitsetup", "install or uninstall cap's git diff driver in this repository"),
     "schema": ("schema", "print the JSON Schema of the plan format (for editors)"),
+    "report": ("report", "the committee report on a plan: html, docx, md, csv or pdf"),
 }
 
 
