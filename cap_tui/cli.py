@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "set": ("fields", "change one field of a node, keeping the rest of the file as it is"),
     "diff": ("diff", "what changed between two versions of a plan, action by action"),
     "history": ("history", "how an action changed through the plan's git history"),
+    "recover": ("recover", "list, show, restore or discard an editor's unsaved edits"),
     "git": ("gitsetup", "install or uninstall cap's git diff driver in this repository"),
     "schema": ("schema", "print the JSON Schema of the plan format (for editors)"),
     "report": ("report", "the committee report on a plan: html, docx, md, csv or pdf"),
@@ -99,8 +100,10 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> Exit:
     args = list(sys.argv[1:] if argv is None else argv)
+    explicit = True  # the command was named (not `cap PATH`, which means `cap edit PATH`)
     if not args or (args[0] not in COMMANDS and not args[0].startswith("-")):
         args.insert(0, "edit")
+        explicit = False
     elif args[0] not in COMMANDS:
         # --help, --version, or an option cap does not have: the top parser answers and exits
         build_parser().parse_args(args)
@@ -112,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> Exit:
     module.add_arguments(parser, name)
     ns = parser.parse_args(args[1:])
     ns.command = name
+    ns.explicit = explicit
     try:
         return Exit(module.run(ns))
     except KeyboardInterrupt:

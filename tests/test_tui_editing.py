@@ -438,19 +438,26 @@ class TestExternalChange:
         assert (removed, added) == (['status = "in-progress"\n'], ['status = "green"\n'])
 
     @pilot_test
-    async def test_reload_shows_the_colleagues_version(self, blaby: Path) -> None:
+    async def test_reload_shows_the_colleagues_version_with_the_officers_edits(
+            self, blaby: Path) -> None:
         async with editing(blaby) as pilot:
             app = pilot.app
-            theirs = await self.save_after(pilot, blaby, self.colleague_edits)
+            await self.save_after(pilot, blaby, self.colleague_edits)
             await pilot.press("r")
             await settle(pilot, 2)
-            assert notifications(app)[-1] == "Reloaded blaby-2024-25.toml from disk"
+            assert notifications(app)[-1] == ("Reloaded blaby-2024-25.toml from disk, keeping 1 "
+                                              "of your edits")
             assert find(app, "COM-01").title.startswith("Colleague: ")
-            assert find(app, "COM-02").data["status"] == "in-progress"
-            assert not editor(app).doc.modified
+            assert find(app, "COM-02").data["status"] == "green"  # the officer's, kept
+            assert editor(app).doc.modified
             assert "COM-01 [In progress] Colleague" in screen_text(app)
             assert len(app.screen_stack) == 1  # the editor replaced, not stacked
-        assert blaby.read_bytes() == theirs
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        on_disk = blaby.read_bytes()
+        assert b"Colleague: To Review" in on_disk
+        _, added = changed_lines(BLABY.read_bytes(), on_disk)
+        assert [a for a in added if a.startswith("status")] == ['status = "green"\n']
 
     @pilot_test
     async def test_reload_of_a_broken_file_keeps_the_officers_work(self, blaby: Path) -> None:

@@ -2,7 +2,8 @@
 
 Import what a test module needs (`from tui_fixtures import ...`); the fixtures are registered in
 the importing module. Every editor test runs with CAP_DATA_DIR pointing at a fresh folder, so the
-recent-files list of the machine running the tests is never read or written.
+recent-files list, crash journals and locks of the machine running the tests are never read or
+written (CAP_STATE_DIR is set too).
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ def pilot_test(fn: Callable[..., Coroutine[object, object, None]]) -> Callable[.
 # -- fixtures ------------------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def cap_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """cap's own data (the recent-files list) goes to a fresh folder, never the user's."""
+    """cap's own data (the recent-files list) and state (crash journals, edit locks) go to
+    fresh folders, never the user's: CAP_DATA_DIR, and CAP_STATE_DIR beside it."""
     folder = tmp_path_factory.mktemp("cap-data")
     monkeypatch.setenv("CAP_DATA_DIR", str(folder))
+    monkeypatch.setenv("CAP_STATE_DIR", str(folder / "state"))
     return folder
 
 
@@ -279,6 +282,7 @@ def stop_blinking(app: App) -> None:
 
 __all__ = [
     "BLABY", "DATA_TUI", "NARROW", "ROOT", "WIDE", "action_ids_of", "blaby", "cap_data_dir",
+
     "changed_lines", "choose_status", "cursor_id", "cursor_node", "dialog_text", "editing",
     "editor", "field", "field_text", "fields_shown", "find", "go_to", "notifications",
     "pilot_test", "sample", "screen_text", "settle", "stop_blinking", "tree", "tree_ids",

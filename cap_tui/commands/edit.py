@@ -14,17 +14,41 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> Exit:
-    from ..render.terminal import err
+    from ..render.terminal import err, safe
 
     target = args.path
     if target is None:
         target = "plans" if Path("plans").is_dir() else "."
     elif not Path(target).exists():
-        err(f"{target}: no such file or folder")
+        if not getattr(args, "explicit", True) and "/" not in target \
+                and not target.endswith(".toml"):
+            # `cap bogus`: most likely a mistyped command rather than a missing plan
+            err(f"{safe(target)}: not a cap command, nor a file or folder; the commands are "
+                "listed by `cap --help`")
+        else:
+            err(f"{safe(target)}: no such file or folder")
         return Exit.FAILURE
     # the one import of the editor from commands/ (allowed in pyproject's import-linter
     # contracts): lazy, so that no other command pays for Textual
     from ..tui.app import make_app
 
-    make_app(target).run()
+    app = make_app(target)
+    try:
+        app.run()
+    except Exception as exc:  # one Textual did not catch (the terminal could not be set up)
+        err(f"the editor stopped: {type(exc).__name__}: {safe(str(exc))}")
+        return _crashed()
+    # Textual catches an exception in the app, prints its traceback when the screen is
+    # restored, and sets return_code to 1: that is a crash, never a success
+    code = app.return_code
+    if code:
+        return _crashed()
     return Exit.OK
+
+
+def _crashed() -> Exit:
+    from ..render.terminal import err
+
+    err("the editor stopped after an error (above). Edits not yet saved are kept in cap's "
+        "journal: `cap recover` lists them and can restore them.")
+    return Exit.FAILURE

@@ -12,7 +12,8 @@ from ..render.problems import report
 from ..render.terminal import err, safe, write_json
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
+    from contextlib import ExitStack
 
     from ..core.model import Node, Plan
 
@@ -24,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("field", metavar="FIELD", help="status, due, lead, progress, ...")
     if name == "set":
         parser.add_argument("value", metavar="VALUE", help="the new value ('-' reads stdin)")
+        parser.add_argument("--new-field", action="store_true",
+                            help="add FIELD although the node's level does not declare it "
+                            "(without this, a field cap does not know is refused as a typo)")
     else:
         parser.add_argument("--json", action="store_true", help="print the value as JSON")
 
@@ -47,9 +51,57 @@ def _load(args: argparse.Namespace) -> tuple[Plan, Node] | Exit:
         return Exit.FAILURE
     node = find_node(plan, args.id)
     if node is None:
-        err(f'{safe(args.path)}: no theme, programme or action has id "{safe(args.id)}"')
+        ids = [n.id for n in plan.nodes() if n.id]
+        err(f'{safe(args.path)}: no theme, programme or action has id "{safe(args.id)}"'
+            + _did_you_mean(args.id, ids, quote=False))
         return Exit.PROBLEMS
     return plan, node
+
+
+def _did_you_mean(word: str, known: Sequence[str], quote: bool = True) -> str:
+    """`; did you mean "status"?` naming the known words nearest `word` (case aside), or ""."""
+    from difflib import get_close_matches
+
+    by_lower: dict[str, str] = {}
+    for k in known:
+        by_lower.setdefault(k.lower(), k)
+    if word.lower() in by_lower:  # the same but for case: that one
+        near = [by_lower[word.lower()]]
+    else:
+        near = [by_lower[m] for m in get_close_matches(word.lower(), list(by_lower), n=3,
+                                                       cutoff=0.6)]
+    if not near:
+        return ""
+    shown = [f'"{safe(k)}"' if quote else safe(k) for k in near]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return f"; did you mean {listed}?"
+
+
+def _known_fields(plan: Plan, node: Node) -> list[str]:
+    """The fields a node may be given without --new-field: its level's built-in fields, the
+    plan's custom fields (actions), and any field it already has."""
+    from ..core.shape import SHAPE
+    from ..core.values import fields_of
+
+    known = [spec.key for spec in fields_of(plan, node)]
+    child = SHAPE[node.kind].child_key
+    known += [k for k in node.data if k not in known and k != child]
+    return known
+
+
+def _not_text(what: str, text: str) -> str | None:
+    """Why an argument is not text cap can write (bytes that are not UTF-8 come to Python as
+    lone surrogates), or None when it is."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # bytes that are not UTF-8 reach Python as surrogates \udc80-\udcff: show the bytes
+        shown = "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+                        else f"\\u{ord(c):04x}" if 0xD800 <= ord(c) <= 0xDFFF else c
+                        for c in text)
+        return (f'{what} "{safe(shown)}" is not UTF-8 text (character {exc.start + 1}); '
+                "nothing was changed")
+    return None
 
 
 def _get(args: argparse.Namespace) -> Exit:
@@ -60,7 +112,8 @@ def _get(args: argparse.Namespace) -> Exit:
         return loaded
     plan, node = loaded
     if args.field not in node.data and field_spec(plan, node, args.field) is None:
-        err(f'{safe(args.path)}: {safe(args.id)} has no field "{safe(args.field)}"')
+        err(f'{safe(args.path)}: {safe(args.id)} has no field "{safe(args.field)}"'
+            + _did_you_mean(args.field, _known_fields(plan, node)))
         return Exit.PROBLEMS
     value = node.data.get(args.field)  # None: a field the node may have but does not
     if args.json:
@@ -73,10 +126,92 @@ def _get(args: argparse.Namespace) -> Exit:
 
 
 def _set(args: argparse.Namespace) -> Exit:
-    """Change one field. The file is read whole with tomllib (so bad TOML is refused), but only
-    the node's own table is cut out and changed (quickedit), unless it cannot be cut out safely,
-    when the whole file is opened as a Document. Either way the change is the operation the
-    editor makes (a SetField), and the bytes written are the ones the editor would write."""
+    """Change one field, holding the plan's write lock from reading the file to writing it, so
+    that twenty `cap set`s on one plan queue instead of losing each other's changes; the write
+    is refused (nothing changed) if the file still changed since it was read (another program
+    than cap)."""
+    from ..core.lock import Locked
+
+    for what, text in (("ID", args.id), ("FIELD", args.field), ("VALUE", args.value)):
+        why = _not_text(what, text)
+        if why is not None:
+            err(f"{safe(args.path)}: {why}")
+            return Exit.FAILURE
+    if not args.field.strip():
+        err(f"{safe(args.path)}: FIELD is empty: name the field to set (status, due, lead, "
+            "...); nothing was changed")
+        return Exit.FAILURE
+    if args.value == "-":
+        value = _read_stdin(args.path)
+        if isinstance(value, Exit):
+            return value
+    else:
+        value = args.value
+    try:
+        held = _write_lock(args.path)
+    except Locked as exc:
+        err(safe(str(exc)))
+        return Exit.FAILURE
+    except OSError as exc:  # cap's state folder (for the lock) cannot be made or written
+        err(f"{safe(args.path)}: cannot take the plan's write lock ({exc.strerror or exc}: "
+            f"{safe(str(exc.filename or ''))}); nothing was changed. Set CAP_STATE_DIR to a "
+            "writable folder.")
+        return Exit.FAILURE
+    with held:
+        return _set_locked(args, value)
+
+
+def _write_lock(path: str) -> ExitStack[bool | None]:
+    """The plan's write lock. A writer gives up (Locked) when the lock stays taken for
+    WRITE_WAIT seconds with the file unchanged; while other writers in the queue save (the file
+    changes), it keeps waiting: twenty `cap set`s on a large plan all land."""
+    from contextlib import ExitStack
+
+    from ..core.fileio import file_identity
+    from ..core.lock import Locked, write_lock
+
+    held = ExitStack()
+    while True:
+        seen = file_identity(path)
+        try:
+            held.enter_context(write_lock(path))
+        except Locked:
+            if file_identity(path) == seen:
+                raise
+            continue
+        return held
+
+
+def _read_stdin(path: str) -> str | Exit:
+    """VALUE `-`: the value from stdin, read as UTF-8 bytes (not through the locale), without
+    the line end(s) that close it (`echo text | cap set ... -`)."""
+    if sys.stdin is None:
+        err(f"{safe(path)}: VALUE is '-' but there is no standard input to read it from")
+        return Exit.FAILURE
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream with no bytes beneath it (a test's StringIO)
+        text = sys.stdin.read()
+        why = _not_text("the value read from standard input (VALUE '-')", text)
+        if why is not None:
+            err(f"{safe(path)}: {why}")
+            return Exit.FAILURE
+        return text.removeprefix("\ufeff").rstrip("\r\n")
+    raw: bytes = stream.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        err(f"{safe(path)}: the value read from standard input (VALUE '-') is not UTF-8 text: "
+            f"byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}; nothing was changed")
+        return Exit.FAILURE
+    return text.removeprefix("\ufeff").rstrip("\r\n")
+
+
+def _set_locked(args: argparse.Namespace, text: str) -> Exit:
+    """Read, change and write, under the write lock. The file is read whole with tomllib (so
+    bad TOML is refused), but only the node's own table is cut out and changed (quickedit),
+    unless it cannot be cut out safely, when the whole file is opened as a Document. Either way
+    the change is the operation the editor makes (a SetField), and the bytes written are the
+    ones the editor would write."""
     from ..core.check import Checker
     from ..core.document import Document, SaveFailed
     from ..core.edit.ops import Outcome
@@ -91,6 +226,12 @@ def _set(args: argparse.Namespace) -> Exit:
     plan, node = loaded
     source = plan.source
     assert source is not None
+    known = _known_fields(plan, node)
+    if args.field not in known and not args.new_field:
+        err(f'{safe(args.path)}: {safe(args.id)} has no field "{safe(args.field)}"'
+            + (_did_you_mean(args.field, known) or ".")
+            + " Nothing was changed; to add a new field on purpose, use --new-field.")
+        return Exit.PROBLEMS
     piece = cut(source, plan, node)
     locate: Callable[[Node, str], tuple[int, int]]
     if piece is not None:
@@ -103,8 +244,6 @@ def _set(args: argparse.Namespace) -> Exit:
         plan = doc.plan
         target = node = find_node(plan, args.id) or node
         locate = doc.locate
-    # `echo text | cap set ... -`: the newline(s) ending the input are not part of the value
-    text = sys.stdin.read().rstrip("\r\n") if args.value == "-" else args.value
     try:
         value = parse_value(plan, node, args.field, text)
     except ValueError as exc:
@@ -130,10 +269,13 @@ def _set(args: argparse.Namespace) -> Exit:
         err(f"{safe(args.path)}: not saved")
         return Exit.PROBLEMS
     try:
+        # expect: the bytes read, so that a file changed since (by a program that does not
+        # take cap's lock) is left as it is rather than overwritten
         if piece is not None:
-            write_atomic(source.path, splice(source, piece))
+            write_atomic(source.path, splice(source, piece), expect=source.raw,
+                         allow_break_hardlink=False)
         else:
-            doc.save()
+            doc.save(expect=source.raw)
     except (SaveError, SaveFailed) as exc:  # the message names the file and what to do
         err(safe(str(exc)))
         return Exit.FAILURE

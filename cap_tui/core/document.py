@@ -135,17 +135,21 @@ class Document:
             return True
         return raw != self._saved_bytes
 
-    def save(self, path: str | Path | None = None) -> None:
+    def save(self, path: str | Path | None = None, expect: bytes | None = None) -> None:
         """Write the file (or a copy at `path`) so that a crash leaves the old file or the new
         one, never half: fileio.write_atomic, which also writes through links and keeps the
         file's mode and owner. Raises EditError when saving is off (`unsafe`), SaveFailed when
-        the file cannot be written."""
+        the file cannot be written.
+
+        expect: the bytes the caller read; when the file holds anything else just before the
+        rename, nothing is written and SaveFailed says the file changed on disk (`cap set`,
+        `cap recover`). None (the default) writes whatever the file holds now."""
         if self.unsafe:
             raise EditError(self.unsafe)
         target = Path(path if path is not None else self.path)
         data = self.to_bytes()
         try:
-            write_atomic(target, data)
+            write_atomic(target, data, expect=expect, allow_break_hardlink=False)
         except SaveError as exc:
             raise SaveFailed(str(exc)) from exc
         if target == Path(self.path):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -13,6 +18,7 @@ from textual.markup import escape
 from textual.screen import Screen
 
 from ..core.document import Document
+from ..core.planfile import is_blank
 from ..core.problems import PlanError
 from ..core.recent import remember
 from ..render.terminal import safe
@@ -22,6 +28,7 @@ from .screens.dialogs import ChoiceScreen, ProblemScreen
 from .screens.editor import EditorScreen
 from .screens.help import HelpScreen
 from .screens.picker import PickerScreen
+from .screens.start import StartPlanScreen
 from .widgets.filter import FilterBar
 from .widgets.tree import PlanTree
 
@@ -38,6 +45,48 @@ class CapApp(App[None]):
         super().__init__()
         self.target = target
         self.folder = folder
+        self.signalled: int | None = None  # SIGHUP or SIGTERM, when one ended the editor
+
+    def on_mount(self) -> None:
+        """SIGHUP (the terminal or SSH session went away) and SIGTERM: write every open plan's
+        crash journal, then leave. Textual's driver handles neither (only SIGTSTP, SIGCONT and
+        SIGWINCH), so these handlers are the only ones."""
+        with contextlib.suppress(RuntimeError, NotImplementedError, ValueError):
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.on_signal, sig)
+
+    def editors(self) -> list[EditorScreen]:
+        return [s for s in self.screen_stack if isinstance(s, EditorScreen)]
+
+    def flush_journals(self) -> None:
+        for editor in self.editors():
+            editor.file.flush()
+
+    def on_signal(self, sig: int) -> None:
+        self.flush_journals()
+        self.signalled = sig
+        if sig == signal.SIGHUP:
+            # the terminal is gone: nothing to restore on it, and writing to it may block.
+            # The journals are on disk; the lock goes with the process, which ends by the
+            # signal itself (its shell sees 129)
+            signal.signal(sig, signal.SIG_DFL)
+            os.kill(os.getpid(), sig)
+            return
+        for editor in self.editors():
+            editor.file.close()
+        self.exit(return_code=128 + sig)
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the editor; when SIGTERM ended it, end the process as the signal says (143)."""
+        try:
+            result = super().run(*args, **kwargs)
+        finally:
+            for editor in self.editors():  # kept when there is unsaved work
+                editor.file.close()
+        if self.signalled is not None:
+            raise SystemExit(128 + self.signalled)
+        return result
 
     def get_default_screen(self) -> Screen[None]:
         """The first screen is the bottom of the stack, not pushed over Textual's blank one: so
@@ -50,7 +99,10 @@ class CapApp(App[None]):
 
     # -- opening -----------------------------------------------------------------------------
     def plan_screen(self, path: str) -> Screen[None]:
-        """The editor on a plan, or the screen that says why it cannot be opened."""
+        """The editor on a plan, or the screen that says why it cannot be opened; for an empty
+        file (or none), the screen that offers to start a plan there."""
+        if is_blank(path):
+            return StartPlanScreen(path)
         try:
             doc, verified = Document.open_fast(path)
         except PlanError as exc:
@@ -73,14 +125,21 @@ class CapApp(App[None]):
         editor = next((s for s in reversed(self.screen_stack) if isinstance(s, EditorScreen)),
                       None)
         if editor is None or not editor.doc.modified:
+            for e in self.editors():
+                e.file.close()
             self.exit()
             return
 
+        def leave(discard: bool = False) -> None:
+            for e in self.editors():
+                e.file.close(discard=discard)
+            self.exit()
+
         def done(answer: str | None) -> None:
             if answer == "save":
-                editor.action_save(then=self.exit)
+                editor.action_save(then=leave)
             elif answer == "discard":
-                self.exit()
+                leave(discard=True)
 
         name = Path(editor.doc.path).name
         self.push_screen(ChoiceScreen(f"Save your changes to {name} before quitting?", [

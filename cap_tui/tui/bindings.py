@@ -73,6 +73,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("file.save", "save", Scope.EDITOR, "Save",
             "save (F2 where the terminal takes ctrl+s)",
             (Key(Scope.EDITOR, "ctrl+s,f2"),), FILE, palette="file: save"),
+    Command("file.save_as", "save_as", Scope.EDITOR, "Save as",
+            "save your version of the plan to another file", palette="file: save as"),
+    Command("file.reload", "reload", Scope.EDITOR, "Reload",
+            "reload the file from disk, keeping your unsaved edits (asks where both changed)",
+            (Key(Scope.TREE, "r", show=False),), FILE, palette="file: reload"),
     # -- editing --------------------------------------------------------------------------------
     Command("node.add", "add", Scope.TREE, "Add", "add an action (on a theme: a programme)",
             (Key(Scope.TREE, "a"),), EDIT, palette="node: add action"),

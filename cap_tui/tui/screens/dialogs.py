@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.problems import Problem
@@ -101,3 +101,65 @@ class ProblemScreen(Screen[None]):
             self.app.pop_screen()
         else:
             self.app.exit()
+
+
+class PromptScreen(ModalScreen[dict[str, str] | None]):
+    """A few lines to fill in (a path to save as; a new plan's council, title and period).
+    enter in the last line (or the first button) confirms; escape cancels (None)."""
+
+    BINDINGS = bindings(Scope.PICK)
+
+    def __init__(self, question: str, fields: list[tuple[str, str, str]],
+                 confirm: str = "OK") -> None:
+        """`fields`: (key, label, value to start with), in the order shown."""
+        super().__init__(classes="dialog-screen")
+        self.question, self.fields, self.confirm = question, fields, confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question), classes="dialog-question")
+            for key, label, value in self.fields:
+                yield Static(Text(label))
+                yield Input(value, id=f"prompt-{key}", classes="prompt-input")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.confirm, id="prompt-ok", variant="primary")
+                yield Button("Cancel (escape)", id="prompt-cancel")
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#prompt-{key}", Input).value.strip()
+                for key, _, _ in self.fields}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        i = inputs.index(event.input) if event.input in inputs else len(inputs) - 1
+        if i + 1 < len(inputs):
+            inputs[i + 1].focus()
+        else:
+            self.dismiss(self.values())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(self.values() if event.button.id == "prompt-ok" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextScreen(ModalScreen[None]):
+    """Something to read (edits that did not apply, and why); escape closes."""
+
+    BINDINGS = bindings(Scope.REPORT)
+
+    def __init__(self, title: str, body: Text) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text, self.body = title, body
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog dialog-tall report"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-question")
+            yield Static(self.body, id="text-body")
+        yield KeysFooter()
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(None)

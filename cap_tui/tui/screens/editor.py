@@ -79,6 +79,11 @@ class EditorScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self._fill()
+        # the lock (filelock's import), the journal and the checks after the first paint
+        self.call_after_refresh(self.file.start)
+
+    def on_unmount(self) -> None:
+        self.file.close()
 
     async def _fill(self) -> None:
         """Fill the composed widgets from the plan."""
@@ -87,7 +92,9 @@ class EditorScreen(Screen[None]):
         tree.rebuild()
         if self.current is not None:
             tree.select(self.current)
-        self.query_one(PlanHeader).show(self.plan, self.doc.modified)
+        header = self.query_one(PlanHeader)
+        header.read_only = self.file.read_only is not None
+        header.show(self.plan, self.doc.modified)
         self.query_one(SidePane).recount()
         # Focus first, then mount the footer: its first drawing already has the tree's keys.
         self.set_focus(tree, scroll_visible=False)
@@ -203,6 +210,13 @@ class EditorScreen(Screen[None]):
     def action_save(self, then: Callable[[], object] | None = None) -> None:
         """Save; `then` runs once the file is saved (quitting after "Save" does that)."""
         self.file.save(then)
+
+    def action_save_as(self) -> None:
+        self.file.save_as()
+
+    async def action_reload(self) -> None:
+        """The file as it is on disk now, with the officer's unsaved edits replayed on it."""
+        await self.file.reload()
 
     # -- finding -----------------------------------------------------------------------------
     def action_filter(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import tomllib
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -111,3 +112,27 @@ def changes_screen(doc: Document) -> ReportScreen:
 def history_screen(doc: Document, node: Node) -> ReportScreen:
     return ReportScreen(f"History of {node.id} (escape closes)",
                         lambda w: action_history_text(doc, node.id, w))
+
+
+def restored_changes(doc: Document, ops: list[dict[str, Any]], width: int) -> Text:
+    """What restoring a crash journal's edits would change in the file as it is now."""
+    from ...core.diff import diff_plans
+    from ...core.replay import decode_ops, replay, squash
+    from ...render.diff import render_text
+
+    try:
+        scratch = Document.from_bytes(doc.path, doc.source.raw)
+    except PlanError as exc:
+        return Text(f"The plan cannot be read: {exc.problem.format()}")
+    decoded, bad = decode_ops(ops)
+    result = replay(scratch, squash(decoded))
+    old = Plan(doc.path, tomllib.loads(doc.source.text))
+    new = Plan(doc.path, tomllib.loads(scratch.text()))
+    d = diff_plans(old, new, "the file", "with the edits restored")
+    text = Text("Restoring changes nothing.") if d.same else _render(
+        lambda out: render_text(d, out), width)
+    failed = len(result.failed) + len(bad)
+    if failed:
+        text.append(f"\n\n{failed} edit{'s' if failed != 1 else ''} would not apply "
+                    "(the plan changed under them); restoring lists them.")
+    return text

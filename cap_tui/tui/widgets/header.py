@@ -16,10 +16,13 @@ class PlanHeader(Static):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.modified = False  # as shown
+        self.read_only = False  # this editor does not write the plan (said in words)
 
     def show(self, plan: Plan, modified: bool) -> None:
         self.modified = modified
         text = Text()
+        if self.read_only:
+            text.append("read-only ", style="bold reverse")
         if modified:
             text.append("● modified ", style="bold yellow")
         text.append(safe(plan.title) or "(no title)", style="bold")
