@@ -10,6 +10,7 @@ joins them: an edit, an undo, a restructure, a filter, a jump to a problem.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -213,6 +214,30 @@ class EditorScreen(Screen[None]):
 
     def action_save_as(self) -> None:
         self.file.save_as()
+
+    def action_report_export(self) -> None:
+        """The committee report on the saved plan, in html and Word, beside it (a thread: a
+        large plan's Word file takes a second or more)."""
+        if self.doc.modified:
+            self.notify("The report is made from the saved plan: save first (ctrl+s)",
+                        title="Not exported", severity="warning", markup=False)
+            return
+        self.run_worker(self._export, thread=True, exclusive=True, group="report")
+
+    def _export(self) -> None:
+        from ...core.report import ReportError
+        from ...render.report_output import write_report
+
+        folder = Path(self.doc.path).resolve().parent
+        try:
+            written = [write_report(self.doc.path, fmt, folder) for fmt in ("html", "docx")]
+        except ReportError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="Not exported",
+                                      severity="error", markup=False)
+            return
+        names = ", ".join(p.name for p in written)
+        self.app.call_from_thread(self.notify, f"Report written: {names} in {folder}",
+                                  markup=False)
 
     async def action_reload(self) -> None:
         """The file as it is on disk now, with the officer's unsaved edits replayed on it."""
