@@ -28,7 +28,10 @@ PROBE = HERE / "tui_probe.py"
 
 def probe(*args: str) -> float:
     # opening a plan remembers it: keep the bench's plans out of the user's recent list
-    env = {**os.environ, "CAP_DATA_DIR": str(Path(tempfile.gettempdir()) / "cap-bench-data")}
+    # and each probe has a state folder of its own: no journal or lock of an earlier probe (one
+    # that typed and quit unsaved) asks it anything
+    env = {**os.environ, "CAP_DATA_DIR": str(Path(tempfile.gettempdir()) / "cap-bench-data"),
+           "CAP_STATE_DIR": tempfile.mkdtemp(prefix="cap-bench-state-")}
     out = subprocess.run([sys.executable, str(PROBE), *args], capture_output=True, text=True,
                          cwd=ROOT, check=True, env=env)
     return float(out.stdout.strip().splitlines()[-1])
