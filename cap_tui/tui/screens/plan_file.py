@@ -175,7 +175,7 @@ class PlanFile:
                                    "plan to restore or discard them. Opened read-only")
 
         self.screen.app.push_screen(ChoiceScreen(question, [
-            ("restore", "Restore", "r"), ("show", "Show changes", "s"),
+            ("restore", "Restore", "r"), ("show", "Changes", "s"),
             ("discard", "Discard", "d"), ("later", "Later", "l")]), done)
 
     @staticmethod
