@@ -153,14 +153,7 @@ def write_atomic(target: str | os.PathLike[str], data: bytes, *, expect: bytes |
     owner_changed = False
     try:
         try:
-            if _fault is not None:
-                _fault("before-write")
-            half = len(data) // 2
-            _write_all(fd, memoryview(data)[:half])
-            if _fault is not None:
-                _fault("mid-write")
-            _write_all(fd, memoryview(data)[half:])
-            os.fsync(fd)
+            _write_synced(fd, data)
             if st is not None:
                 owner_changed = _keep_owner(fd, st)
             os.fchmod(fd, mode)  # after chown, which may clear set-id bits
@@ -263,6 +256,19 @@ def _umask() -> int:
 
 # -- writing ----------------------------------------------------------------------------------
 
+def _write_synced(fd: int, data: bytes) -> None:
+    """Write all of `data` and fsync it, in two halves so that tests can fail a save mid-write
+    (the fault hook's "before-write" and "mid-write" steps)."""
+    if _fault is not None:
+        _fault("before-write")
+    half = len(data) // 2
+    _write_all(fd, memoryview(data)[:half])
+    if _fault is not None:
+        _fault("mid-write")
+    _write_all(fd, memoryview(data)[half:])
+    os.fsync(fd)
+
+
 def _write_all(fd: int, view: memoryview) -> None:
     while view:
         n = os.write(fd, view)
@@ -278,14 +284,7 @@ def _write_in_place(shown: str, real: str, data: bytes, expect: bytes | None) ->
     except OSError as exc:
         raise _os_error(shown, "could not open it for writing", exc) from exc
     try:
-        if _fault is not None:
-            _fault("before-write")
-        half = len(data) // 2
-        _write_all(fd, memoryview(data)[:half])
-        if _fault is not None:
-            _fault("mid-write")
-        _write_all(fd, memoryview(data)[half:])
-        os.fsync(fd)
+        _write_synced(fd, data)
     except OSError as exc:
         raise SaveError(f"{shown}: writing it failed part way ({exc.strerror or exc}); the "
                         "file may be incomplete. Save again, or save as another file.",
