@@ -33,6 +33,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "git": ("gitsetup", "install or uninstall cap's git diff driver in this repository"),
     "schema": ("schema", "print the JSON Schema of the plan format (for editors)"),
     "report": ("report", "the committee report on a plan: html, docx, md, csv or pdf"),
+    "request": ("request", "one return sheet per lead (xlsx or csv) asking for their updates"),
+    "import": ("importing", "take returned sheets back into a plan, or start a plan from one"),
+    "rollover": ("rollover", "move a plan to its next reporting point, or into next year"),
 }
 
 
