@@ -2,8 +2,11 @@
 
 Each measurement runs in a fresh process (bench/tui_probe.py), interleaved with a baseline
 measured the same way in the same run: a minimal Textual app with one label and a text area.
-"Move" is one down-arrow in the tree (the form follows the cursor); the baseline has no tree, so
-moves are compared with the real plan's.
+"Move" is one down-arrow in the tree (the form follows the cursor), "Tab" moves focus from the tree
+into the form and from field to field, "Esc" from a field back to the tree. The baseline has no
+tree or form, so these are compared with its keystroke: the cost of one key in a bare TextArea
+(issue 11's target: at most 1.3x, at every plan size; first paint at most 1.5x the baseline's for
+the real plan and 2x for 5,000 actions).
 Start-up counts from the probe's first line of Python to the first drawn, settled screen
 (interpreter start-up is the same for both and is left out). Keystrokes are typed into the
 progress text area of the first action, through Textual's Pilot, and the median per key is kept.
@@ -53,6 +56,8 @@ def main() -> None:
     start: dict[str, list[float]] = {k: [] for k in targets}
     keys: dict[str, list[float]] = {k: [] for k in targets}
     moves: dict[str, list[float]] = {k: [] for k in targets if k != "baseline"}
+    tabs: dict[str, list[float]] = {k: [] for k in moves}
+    escs: dict[str, list[float]] = {k: [] for k in moves}
     for _ in range(args.repeat):
         for name, target in targets.items():  # interleaved, so noise hits all alike
             start[name].append(probe("start", target, args.screen))
@@ -61,20 +66,26 @@ def main() -> None:
             keys[name].append(probe("keys", target, args.screen, str(args.keys)))
             if name in moves:
                 moves[name].append(probe("moves", target, args.screen, str(args.keys)))
+                tabs[name].append(probe("tab", target, args.screen, str(args.keys // 2)))
+                escs[name].append(probe("escape", target, args.screen, str(args.keys // 2)))
     base_s = statistics.median(start["baseline"])
     base_k = statistics.median(keys["baseline"])
     print(f"python {sys.version.split()[0]}, screen {args.screen}, repeat {args.repeat}, "
           f"{args.keys} keys a run")
-    base_m = statistics.median(moves["real plan (44)"])
-    print(f"{'':<18} {'start ms':>9} {'x base':>7} {'fastest':>8}   {'key ms':>7} {'x base':>7}"
-          f"   {'move ms':>7} {'x real':>7}")
+    print(f"{'':<18} {'start ms':>9} {'x base':>7} {'fastest':>8}   {'key ms':>7} {'x key':>6}"
+          f"   {'move ms':>7} {'x key':>6}   {'tab ms':>7} {'x key':>6}"
+          f"   {'esc ms':>7} {'x key':>6}")
+
+    def cell(samples: dict[str, list[float]], name: str) -> str:
+        if name not in samples:
+            return " " * 17
+        v = statistics.median(samples[name])
+        return f"{v * 1000:>7.2f} {v / base_k:>6.2f}"
+
     for name in targets:
         s = statistics.median(start[name])
-        k = statistics.median(keys[name])
-        m = f"{statistics.median(moves[name]) * 1000:>7.2f} " \
-            f"{statistics.median(moves[name]) / base_m:>7.2f}" if name in moves else ""
         print(f"{name:<18} {s * 1000:>9.0f} {s / base_s:>7.2f} {min(start[name]) * 1000:>8.0f}   "
-              f"{k * 1000:>7.2f} {k / base_k:>7.2f}   {m}")
+              f"{cell(keys, name)}   {cell(moves, name)}   {cell(tabs, name)}   {cell(escs, name)}")
 
 
 if __name__ == "__main__":

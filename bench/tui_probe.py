@@ -70,8 +70,37 @@ async def moves(app, n: int, size: tuple[int, int]) -> float:
         return times[len(times) // 2]
 
 
+async def focus_keys(app, n: int, size: tuple[int, int], key: str) -> float:
+    """Median seconds per Tab (from the tree into the form, then field to field) or per Escape
+    (from a field of the form back to the tree), on the selected action."""
+    from textual.widgets import Tree
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        tree = app.screen.query_one(Tree)
+        tree.focus()
+        await pilot.pause()
+        await pilot.press("down", "down", "down")  # an action, whichever the plan's shape
+        await pilot.pause()
+        times = []
+        for _ in range(n):
+            if key == "escape":
+                await pilot.press("tab")  # into the form (not timed)
+                await pilot.pause()
+            t = time.perf_counter()
+            await pilot.press(key)
+            times.append(time.perf_counter() - t)
+            if key == "tab" and len(times) % 4 == 0:
+                tree.focus()  # back to the tree now and then: Tab from the tree is timed too
+                await pilot.pause()
+        times.sort()
+        return times[len(times) // 2]
+
+
 def main() -> None:
-    """tui_probe.py start TARGET COLSxROWS | tui_probe.py keys|moves TARGET COLSxROWS N"""
+    """tui_probe.py start TARGET COLSxROWS
+    tui_probe.py keys|moves|tab|escape TARGET COLSxROWS N"""
     mode, what, size_arg = sys.argv[1], sys.argv[2], sys.argv[3]
     cols, rows = (int(n) for n in size_arg.split("x"))
     app = baseline_app() if what == "baseline" else cap_app(what)
@@ -85,6 +114,8 @@ def main() -> None:
         asyncio.run(run())
     elif mode == "moves":
         print(f"{asyncio.run(moves(app, int(sys.argv[4]), (cols, rows))):.6f}")
+    elif mode in ("tab", "escape"):
+        print(f"{asyncio.run(focus_keys(app, int(sys.argv[4]), (cols, rows), mode)):.6f}")
     else:
         print(f"{asyncio.run(keystrokes(app, int(sys.argv[4]), (cols, rows))):.6f}")
 

@@ -13,6 +13,14 @@ from cap_tui.core.document import Document
 TESTS = Path(__file__).resolve().parent
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_size_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """cap honours COLUMNS, and pytest-xdist's workers run with COLUMNS=80 and LINES=24 set:
+    every test starts without them, and a test about them sets its own."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
 @pytest.fixture
 def data_dir() -> Path:
     """tests/data: the hand-made sample plans."""

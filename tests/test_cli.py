@@ -49,14 +49,14 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
 
 
 # -- cap list --------------------------------------------------------------------------------------
-SMALL_LIST = [
-    "P-01  green            2025-03      Housing Team  Open the new hostel",
-    "P-02  amber            2024-10    ! Housing Team  Review allocations",
-    "P-03  completed        2024-06-30   Policy Unit   Publish the housing strategy",
-    "Q-01  red              2024-12-15   Parks Team    Plant 500 trees",
-    "Q-02  green            ongoing      Parks Team    Resurface the park paths",
-    "Q-03  carried-forward  2024-09      Estates       Close the old depot",
-    "Q-04  not-started      2025-01      Estates       Refit the pavilion",
+SMALL_LIST = [  # statuses by the plan's labels, as everywhere else
+    "P-01  On track         2025-03      Housing Team  Open the new hostel",
+    "P-02  At risk          2024-10    ! Housing Team  Review allocations",
+    "P-03  Completed        2024-06-30   Policy Unit   Publish the housing strategy",
+    "Q-01  Off track        2024-12-15   Parks Team    Plant 500 trees",
+    "Q-02  On track         ongoing      Parks Team    Resurface the park paths",
+    "Q-03  Carried forward  2024-09      Estates       Close the old depot",
+    "Q-04  Not started      2025-01      Estates       Refit the pavilion",
 ]
 
 
@@ -96,17 +96,18 @@ def test_list_filters(capsys, args, expected):
 
 def test_list_marks_overdue_against_today(capsys):
     _, out, _ = cap(capsys, "list", str(SMALL), "--today", "2025-02-01", "--lead", "estates")
-    assert out.splitlines() == [
-        "Q-03  carried-forward  2024-09      Estates  Close the old depot",
-        "Q-04  not-started      2025-01    ! Estates  Refit the pavilion",
+    assert out.splitlines() == [  # the due column as wide as its widest date
+        "Q-03  Carried forward  2024-09   Estates  Close the old depot",
+        "Q-04  Not started      2025-01 ! Estates  Refit the pavilion",
     ]
 
 
 def test_list_unknown_status_exits_2(capsys):
     code, out, err = cap(capsys, "list", str(SMALL), "--status", "purple")
     assert (code, out) == (2, "")
-    assert err == (f'cap: {SMALL}: no status "purple"; this plan\'s statuses are: not-started, '
-                   "green, amber, red, completed, carried-forward, cancelled\n")
+    assert err == (f'cap: {SMALL}: no status "purple"; the plan\'s statuses are: Not started '
+                   "(not-started), On track (green), At risk (amber), Off track (red), Completed "
+                   "(completed), Carried forward (carried-forward), Cancelled (cancelled)\n")
 
 
 def test_list_json(capsys):

@@ -606,3 +606,23 @@ def test_read_source_reports_bom_and_newline(data_dir: Path) -> None:
     source = read_source(data_dir / "bom-no-eol.toml")
     assert source.bom and source.newline == "\n" and not source.text.startswith("\ufeff")
     assert read_source(data_dir / "crlf.toml").newline == "\r\n"
+
+
+def test_typing_a_new_last_line_keeps_the_closing_quotes_where_they_were(open_doc) -> None:
+    """Enter, then more text, typed key by key (merged into one undo step): the closing quotes
+    stay on the text's last line, as the file wrote them; an entry whose quotes had a line of
+    their own keeps that."""
+    src = ('[plan]\ncouncil = "C"\ntitle = "T"\nas_of = 2025-01-01\n\n[[theme]]\nid = "t"\n'
+           'title = "T"\n\n[[theme.programme]]\nid = "p"\ntitle = "P"\n\n'
+           '[[theme.programme.action]]\nid = "A"\ntitle = "A"\nprogress = """\nold"""\n'
+           'next_steps = """\nsteps\n"""\n')
+    doc = open_doc(src)
+    node = doc.plan.find("A")
+    for typed in ("old\n", "old\nn", "old\nne", "old\nnew"):
+        doc.set_field(node, "progress", typed, merge=True)
+    for typed in ("steps\nm", "steps\nmo"):
+        doc.set_field(node, "next_steps", typed, merge=True)
+    assert doc.text().endswith('progress = """\nold\nnew"""\nnext_steps = """\nsteps\nmo\n"""\n')
+    doc.undo()
+    doc.undo()
+    assert doc.text() == src

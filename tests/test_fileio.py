@@ -475,3 +475,35 @@ def test_file_identity_follows_symlinks(plan: Path, tmp_path: Path) -> None:
     link = tmp_path / "link.toml"
     link.symlink_to(plan)
     assert file_identity(link) == file_identity(plan)
+
+
+# -- exclusive: a new file only (cap rollover --year, cap import --new) -------------------------
+
+def test_exclusive_writes_a_new_file_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "next-year.toml"
+    write_atomic(target, b"new plan\n", exclusive=True)
+    assert target.read_bytes() == b"new plan\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["next-year.toml"]
+
+
+def test_exclusive_refuses_a_file_already_there(tmp_path: Path) -> None:
+    target = tmp_path / "next-year.toml"
+    target.write_bytes(b"someone's plan\n")
+    with pytest.raises(SaveError, match="already exists: not written over"):
+        write_atomic(target, b"new plan\n", exclusive=True)
+    assert target.read_bytes() == b"someone's plan\n"
+
+
+def test_exclusive_refuses_a_file_that_appears_while_writing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "next-year.toml"
+
+    def other_program(step: str) -> None:
+        if step == "before-rename":
+            target.write_bytes(b"written meanwhile\n")
+
+    monkeypatch.setattr(fileio, "_fault", other_program)
+    with pytest.raises(SaveError, match="appeared while it was being written"):
+        write_atomic(target, b"new plan\n", exclusive=True)
+    assert target.read_bytes() == b"written meanwhile\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["next-year.toml"]

@@ -37,13 +37,13 @@ def used_twice(problems: list[Problem]) -> list[Problem]:
 
 
 def test_a_fresh_index_says_what_the_checker_says() -> None:
-    # GIVEN the Blaby plan (5 errors, 2 warnings)
+    # GIVEN the Blaby plan (5 errors, 4 warnings: two of them one lead spelt two ways)
     plan = blaby()
     live = LiveProblems(plan)
     # THEN it lists every problem the checker finds, each once, and counts them alike
     listed = [p for _, p in live.listed()]
     assert sorted(listed) == sorted(Checker(plan).check_all())
-    assert live.counts() == (5, 2)
+    assert live.counts() == (5, 4)
     # AND each node's problems are its own
     env01 = find(plan, "ENV-01")
     assert [(p.field, p.message) for p in live.of(env01)] == [("lead", "action's lead is empty")]
@@ -65,13 +65,13 @@ def test_typing_an_id_rekeys_the_node_and_finds_the_duplicate_it_makes() -> None
     assert [n for n, p in live.listed() if p is twice[0]] == [com02]
     assert used_twice(live.of(com02)) == twice
     assert used_twice(live.of(com01)) == twice
-    assert live.counts() == (6, 2)
+    assert live.counts() == (6, 4)
     # WHEN the officer types one more character: the duplicate is gone from both
     com02.data["id"] = "COM-012"
     live.recheck(com02)
     assert live.listed() == fresh(plan)
     assert not used_twice(live.of(com01)) and not used_twice(live.of(com02))
-    assert live.counts() == (5, 2)
+    assert live.counts() == (5, 4)
 
 
 def test_an_emptied_id_is_an_error_and_two_empty_ids_are_not_a_duplicate() -> None:
@@ -170,3 +170,29 @@ def test_edit_by_edit_is_the_same_as_afresh(edits: list[tuple[int, str, str]]) -
             sum(1 for _, p in fresh(plan) if p.severity is Severity.WARNING))
         for n in (node, *nodes[:5]):
             assert sorted(live.of(n)) == sorted(LiveProblems(plan).of(n))
+
+
+def test_a_lead_typed_like_another_is_warned_of_at_once_and_cleared_when_put_right() -> None:
+    # GIVEN the Blaby plan, where ORG-05's lead "Customer Insight, ..." is COM-03's spelt
+    # another way
+    plan = blaby()
+    live = LiveProblems(plan)
+    org05 = find(plan, "ORG-05")
+
+    def lead_warnings() -> list[str]:
+        return [p.node_id for _, p in live.listed() if "spelt two ways" in p.message]
+
+    assert lead_warnings() == ["ORG-05"]
+    # WHEN the officer types the lead as the plan's other actions of that lead write it
+    org05.data["lead"] = "Housing Services Team"
+    live.recheck(org05)
+    # THEN the warning is gone, and the list is what a fresh check finds
+    assert lead_warnings() == []
+    assert live.listed() == fresh(plan)
+    # WHEN COM-02's lead is typed with a slip of one letter
+    com02 = find(plan, "COM-02")
+    com02.data["lead"] = "Housing Service Team"
+    live.recheck(com02)
+    assert ['"Housing Service Team"' in p.message for _, p in live.listed()
+            if "spelt two ways" in p.message] == [True]
+    assert live.listed() == fresh(plan)

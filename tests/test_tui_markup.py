@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui_fixtures import (
+    WIDE,
     cap_data_dir,  # noqa: F401  (autouse fixture)
     dialog_text,
     editing,
@@ -38,13 +39,13 @@ class TestShownLiterally:
     @pilot_test
     async def test_header_tree_and_form_show_the_brackets(
             self, sample: Callable[[str], Path]) -> None:
-        # GIVEN a plan whose titles look like markup
-        async with editing(sample("markup.toml")) as pilot:
+        # GIVEN a plan whose titles look like markup, on a screen wide enough for all of them
+        async with editing(sample("markup.toml"), WIDE) as pilot:
             app = pilot.app
-            # THEN the header shows the plan's title as typed
+            # THEN the header shows the plan's council and title as typed
             header = widget_text(app.screen.query_one("#plan-header"))
-            assert header.startswith(f"{BOLD} plan {CLICK}[/] · as of 2025-09-30 · [red]Q2[/red]")
-            assert header.endswith("[b]Markup[/b] District Council")
+            assert header == (f"[b]Markup[/b] District Council · {BOLD} plan {CLICK}[/] · "
+                              "as of 2025-09-30 · [red]Q2[/red]")
             # AND the tree
             labels = tree_labels(app)
             assert f"{BOLD} people {CLICK}" in labels
@@ -68,7 +69,7 @@ class TestShownLiterally:
             # WHEN m on MK-01: the other programme is listed as typed
             await pilot.press("m")
             await settle(pilot)
-            assert f"second  {BOLD} second {CLICK}" in screen_text(app)
+            assert f"{BOLD} second {CLICK}  second" in screen_text(app)
             await pilot.press("enter")
             await settle(pilot, 2)
             assert notifications(app)[-1] == f"Moved MK-01 to {BOLD} second {CLICK}"
@@ -87,7 +88,7 @@ class TestNeverObeyed:
     @pilot_test
     async def test_clicking_on_the_markup_text_never_quits(
             self, sample: Callable[[str], Path]) -> None:
-        async with editing(sample("markup.toml")) as pilot:
+        async with editing(sample("markup.toml"), WIDE) as pilot:  # room for every title
             app = pilot.app
             # WHEN the officer clicks on every "[@click=app.quit]y" the screen shows: on its
             # first bracket, and on the "y" a link would be drawn on

@@ -178,7 +178,7 @@ class TestDelete:
             # WHEN ctrl+z: the programme and its actions are back where they were
             await pilot.press("ctrl+z")
             await settle(pilot, 2)
-            assert tree_ids(app)[:2] == ["communities", "homelessness-prevention"]
+            assert tree_ids(app)[:3] == ["", "communities", "homelessness-prevention"]
             assert action_ids_of(app, "homelessness-prevention") == ["COM-01", "COM-02"]
             assert not editor(app).doc.modified
             await pilot.press("ctrl+s")
@@ -195,8 +195,8 @@ class TestDelete:
             await pilot.press("ctrl+z")
             await settle(pilot, 2)
             # THEN the tree is as it was before the delete: the programme open, its actions shown
-            assert tree_ids(app)[:4] == ["communities", "homelessness-prevention", "COM-01",
-                                         "COM-02"]
+            assert tree_ids(app)[:5] == ["", "communities", "homelessness-prevention",
+                                         "COM-01", "COM-02"]  # "": the plan's own line
 
 
 class TestMove:
@@ -212,7 +212,7 @@ class TestMove:
             await pilot.press("right_square_bracket")
             await settle(pilot, 2)
             # THEN COM-01 is below COM-02 and the cursor went with it
-            assert tree_ids(app)[2:4] == ["COM-02", "COM-01"]
+            assert tree_ids(app)[3:5] == ["COM-02", "COM-01"]
             assert cursor_id(app) == "COM-01"
             # WHEN ] again: it is already last, nothing changes
             await pilot.press("right_square_bracket")
@@ -224,7 +224,7 @@ class TestMove:
             # WHEN [ : back up
             await pilot.press("left_square_bracket")
             await settle(pilot, 2)
-            assert tree_ids(app)[2:4] == ["COM-01", "COM-02"]
+            assert tree_ids(app)[3:5] == ["COM-01", "COM-02"]
             assert cursor_id(app) == "COM-01"
         # THEN the saved file had the two tables swapped, and nothing else changed
         swapped = ORIGINAL.replace(block("COM-01") + block("COM-02"),
@@ -242,8 +242,8 @@ class TestMove:
             # THEN cap lists the other programmes, with their themes
             text = screen_text(app)
             assert "Move COM-02 to which programme?" in text
-            assert "community-health-well-being-plan  Community Health &" in text
-            assert "homelessness-prevention  Homelessness" not in text
+            assert "Community Health & Well-Being Plan  community-health-" in text
+            assert "Homelessness Prevention  (here now)" in text
             # WHEN escape: nothing moves
             await pilot.press("escape")
             await settle(pilot, 2)

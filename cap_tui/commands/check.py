@@ -8,12 +8,12 @@ from ..core.problems import Problem, Severity
 from ..exit import Exit
 from ..render.problems import write_checked, write_problems, write_problems_json
 from ..render.terminal import Out, err
-from .common import date_arg, default_paths, plan_paths
+from .common import add_format, date_arg, default_paths, plan_paths
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="plan files or folders of plans")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
     parser.add_argument("--today", type=date_arg, metavar="DATE",
                         help="judge overdue against this date, not the plan's as_of")
     parser.add_argument("--quiet", "-q", action="store_true", help="errors only, no warnings")

@@ -1,5 +1,6 @@
 """What several commands share: finding plan files, reading dates and days from the command line,
-telling a plan from another TOML file."""
+the one `--format`/`--json` option of every command that prints data, telling a plan from another
+TOML file."""
 
 from __future__ import annotations
 
@@ -42,6 +43,17 @@ def days_arg(text: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError("days cannot be negative")
     return n
+
+
+def add_format(parser: argparse.ArgumentParser, *formats: str, help: str = "") -> None:
+    """`--format text|json|...` and `--json`, its short form, on every command that prints data:
+    both set `args.format` ("text" unless told)."""
+    choices = ("text", *formats) if "json" in formats else ("text", *formats, "json")
+    parser.add_argument("--format", choices=choices, default="text",
+                        help=help or "text (the default; coloured on a terminal) or json for "
+                        "tools")
+    parser.add_argument("--json", dest="format", action="store_const", const="json",
+                        help="print JSON for tools (short for --format json)")
 
 
 def default_paths() -> list[str]:

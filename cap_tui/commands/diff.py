@@ -17,8 +17,9 @@ from pathlib import Path
 
 from ..exit import Exit
 from ..render.terminal import Out, err, write_bytes
+from .common import add_format
 
-USAGE = ("cap diff [--format text|markdown|json] OLD NEW | PATH | REV PATH | REV1 REV2 PATH\n"
+USAGE = ("cap diff [--format F | --json] OLD NEW | PATH | REV PATH | REV1 REV2 PATH\n"
          "       cap diff --textconv FILE")
 
 
@@ -31,9 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     )
     parser.add_argument("args", nargs="+", metavar="ARG",
                         help="two files, or [REV [REV]] PATH of a plan in a git repository")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                        help="text (the default; coloured on a terminal), markdown for a merge "
-                        "request, json for tools")
+    add_format(parser, "markdown", help="text (the default; coloured on a terminal), markdown "
+               "for a merge request, json for tools")
     parser.add_argument("--textconv", action="store_true",
                         help="print ONE plan as one line per fact (git's diff driver uses this)")
 

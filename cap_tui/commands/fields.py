@@ -13,7 +13,6 @@ from ..render.terminal import err, safe, write_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from contextlib import ExitStack
 
     from ..core.model import Node, Plan
 
@@ -130,7 +129,7 @@ def _set(args: argparse.Namespace) -> Exit:
     that twenty `cap set`s on one plan queue instead of losing each other's changes; the write
     is refused (nothing changed) if the file still changed since it was read (another program
     than cap)."""
-    from ..core.lock import Locked
+    from ..core.lock import Locked, queued_write_lock
 
     for what, text in (("ID", args.id), ("FIELD", args.field), ("VALUE", args.value)):
         why = _not_text(what, text)
@@ -148,7 +147,7 @@ def _set(args: argparse.Namespace) -> Exit:
     else:
         value = args.value
     try:
-        held = _write_lock(args.path)
+        held = queued_write_lock(args.path)
     except Locked as exc:
         err(safe(str(exc)))
         return Exit.FAILURE
@@ -159,27 +158,6 @@ def _set(args: argparse.Namespace) -> Exit:
         return Exit.FAILURE
     with held:
         return _set_locked(args, value)
-
-
-def _write_lock(path: str) -> ExitStack[bool | None]:
-    """The plan's write lock. A writer gives up (Locked) when the lock stays taken for
-    WRITE_WAIT seconds with the file unchanged; while other writers in the queue save (the file
-    changes), it keeps waiting: twenty `cap set`s on a large plan all land."""
-    from contextlib import ExitStack
-
-    from ..core.fileio import file_identity
-    from ..core.lock import Locked, write_lock
-
-    held = ExitStack()
-    while True:
-        seen = file_identity(path)
-        try:
-            held.enter_context(write_lock(path))
-        except Locked:
-            if file_identity(path) == seen:
-                raise
-            continue
-        return held
 
 
 def _read_stdin(path: str) -> str | Exit:

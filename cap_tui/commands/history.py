@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..exit import Exit
 from ..render.terminal import Out, err, safe
+from .common import add_format
 
 USAGE = "cap history [--json] ID [PATH]\n       cap history --all [--json] [PATH]"
 
@@ -25,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
                         help="every action: its statuses over time and how often it slipped")
     parser.add_argument("--rev", default="HEAD", metavar="REV",
                         help="the history up to this revision (default HEAD)")
-    parser.add_argument("--json", action="store_true", help="print JSON for tools")
+    add_format(parser)
 
 
 def _plan_path(given: list[str]) -> str:
@@ -61,7 +62,7 @@ def _one(action_id: str, path: str, args: argparse.Namespace) -> Exit:
     from ..render.history import write_action_history, write_action_history_json
 
     entries = action_history(".", path, action_id, args.rev)
-    if args.json:
+    if args.format == "json":
         write_action_history_json(sys.stdout, action_id, path, entries)
         return Exit.OK if entries else Exit.PROBLEMS
     if not entries:
@@ -77,7 +78,7 @@ def _all(path: str, args: argparse.Namespace) -> Exit:
     from ..render.history import write_history_all, write_history_all_json
 
     lines = history_all(".", path, args.rev)
-    if args.json:
+    if args.format == "json":
         write_history_all_json(sys.stdout, path, lines)
         return Exit.OK
     if not lines:

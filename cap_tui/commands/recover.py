@@ -22,7 +22,8 @@ import sys
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..exit import Exit
-from ..render.terminal import err, safe
+from ..render.terminal import err, plural, safe
+from .common import add_format
 
 if TYPE_CHECKING:
     from ..core.document import Document
@@ -39,6 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     what.add_argument("--apply", action="store_true",
                       help="replay the edits on the plan as it is now and save it")
     what.add_argument("--discard", action="store_true", help="throw the edits away")
+    add_format(parser, help="text (the default) or json for tools: the list of journals, or "
+               "what --show would change (as cap diff --json)")
 
 
 def run(args: argparse.Namespace) -> Exit:
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace) -> Exit:
         if args.apply or args.discard or args.show:
             err("recover: name the plan: cap recover PATH --show | --apply | --discard")
             return Exit.FAILURE
-        return _list(list(journal.all_journals()))
+        return _list(list(journal.all_journals()), args.format == "json")
     recorded = journal.find(args.path)
     if recorded is None:
         err(f"{safe(args.path)}: no unsaved edits are kept for this plan; nothing to recover "
@@ -58,7 +61,7 @@ def run(args: argparse.Namespace) -> Exit:
         return _discard(args.path, recorded)
     if args.apply:
         return _apply(args.path, recorded)
-    return _show(args.path, recorded)
+    return _show(args.path, recorded, args.format == "json")
 
 
 # -- listing ------------------------------------------------------------------------------------
@@ -78,14 +81,20 @@ def _state(recorded: Recorded) -> str:
     return "the plan has changed since: some may clash"
 
 
-def _list(found: list[Recorded]) -> Exit:
+def _list(found: list[Recorded], as_json: bool) -> Exit:
     out = sys.stdout
+    if as_json:
+        from ..render.terminal import write_json
+
+        write_json(out, {"journals": [
+            {"path": r.header.path, "edits": len(r.ops), "started": r.header.started,
+             "pid": r.header.pid, "state": _state(r)} for r in found]})
+        return Exit.OK
     if not found:
         out.write("No unsaved edits are kept: nothing to recover.\n")
         return Exit.OK
     for r in found:
-        n = len(r.ops)
-        out.write(f"{safe(r.header.path)}\n    {n} unsaved edit{'s' if n != 1 else ''}, from "
+        out.write(f"{safe(r.header.path)}\n    {plural(len(r.ops), 'unsaved edit')}, from "
                   f"{safe(r.header.started)} (process {r.header.pid}); {_state(r)}\n")
     out.write("\ncap recover PATH --show | --apply | --discard\n")
     return Exit.OK
@@ -143,12 +152,12 @@ def _say_missed(path: str, missed: list[tuple[dict[str, Any], str]], verb: str) 
         err(f"{safe(path)}: {safe(_what(data))} {verb}: {safe(why)}")
 
 
-def _show(path: str, recorded: Recorded) -> Exit:
+def _show(path: str, recorded: Recorded, as_json: bool) -> Exit:
     from ..core.diff import diff_plans
     from ..core.model import Plan
     from ..core.problems import PlanError
     from ..core.source import decode, parse_toml
-    from ..render.diff import render_text
+    from ..render.diff import render_json, render_text
     from ..render.terminal import Out
 
     replay = _replay(path, recorded)
@@ -164,7 +173,10 @@ def _show(path: str, recorded: Recorded) -> Exit:
                 f"{safe(exc.problem.format())}")
             return Exit.FAILURE
     d = diff_plans(plans[0], plans[1], f"{path} (on disk)", f"{path} (with the unsaved edits)")
-    render_text(d, Out())
+    if as_json:
+        sys.stdout.write(render_json(d))
+    else:
+        render_text(d, Out())
     _say_missed(path, replay.missed, "would not apply")
     return Exit.PROBLEMS if replay.missed else Exit.OK
 
@@ -210,9 +222,8 @@ def _apply(path: str, recorded: Recorded) -> Exit:
                     return Exit.FAILURE
             if not replay.missed:
                 recorded.file.unlink(missing_ok=True)
-                sys.stdout.write(f"{safe(path)}: restored {replay.applied} edit"
-                                 f"{'s' if replay.applied != 1 else ''}; saved, and the "
-                                 "journal removed\n")
+                sys.stdout.write(f"{safe(path)}: restored {plural(replay.applied, 'edit')}; "
+                                 "saved, and the journal removed\n")
                 return Exit.OK
             # keep only what did not apply, against the bytes now on disk, so that a second
             # --apply never applies an edit twice
@@ -228,7 +239,7 @@ def _apply(path: str, recorded: Recorded) -> Exit:
         hold.release()
     _say_missed(path, replay.missed, "not applied")
     n = len(replay.missed)
-    err(f"{safe(path)}: restored {replay.applied} edit{'s' if replay.applied != 1 else ''}"
+    err(f"{safe(path)}: restored {plural(replay.applied, 'edit')}"
         f"{' and saved' if after != replay.before else ''}; {n} did not apply and "
         f"{'is' if n == 1 else 'are'} still kept in the journal (`cap recover {safe(path)} "
         "--show` to see them, `--discard` to drop them)")
@@ -251,6 +262,5 @@ def _discard(path: str, recorded: Recorded) -> Exit:
         return Exit.FAILURE
     finally:
         hold.release()
-    n = len(recorded.ops)
-    sys.stdout.write(f"{safe(path)}: {n} unsaved edit{'s' if n != 1 else ''} discarded\n")
+    sys.stdout.write(f"{safe(path)}: {plural(len(recorded.ops), 'unsaved edit')} discarded\n")
     return Exit.OK

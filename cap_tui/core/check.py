@@ -7,6 +7,7 @@ touched.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -22,6 +23,8 @@ from .vocab import COLOURS, FIELD_TYPES
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W_]+")
+_NEAR_LENGTH = 12  # leads this long or longer are near-duplicates at an edit distance of 2
 _ACTION_KEYS = {f.key for f in SHAPE[Level.ACTION].fields}
 _PLAN, _THEME = SHAPE[Level.PLAN], SHAPE[Level.THEME]
 # what a programme's `kind` may be: the choices of its built-in field
@@ -233,6 +236,10 @@ class Checker:
         if isinstance(lead, str) and lead.strip() and not _LETTER.search(lead):
             out.append(self._p(node, "lead", WARNING,
                                f'lead "{lead}" has no letters in it: who leads this action?'))
+        elif isinstance(lead, str) and _repeats(lead_words(lead)):
+            out.append(self._p(node, "lead", WARNING,
+                               f'lead "{lead.strip()}" says the same name twice: was it pasted '
+                               "twice?"))
         status_key = data.get("status")
         status = None
         if status_key is None:
@@ -318,12 +325,126 @@ class Checker:
                                "be unique in a plan"))
         return out
 
+    def check_leads(self) -> list[Problem]:
+        """A warning for each lead spelt another way elsewhere in the plan ("Customer Insight"
+        and "Customer Insights"), at the first action using the later spelling. Leads are
+        grouped by their words (`lead_key`) first, so only the few distinct names are compared
+        with each other, never the actions."""
+        used: dict[str, list[Node]] = {}  # each spelling (trimmed), with its actions, file order
+        for action in self.plan.actions():
+            lead = action.data.get("lead")
+            if isinstance(lead, str) and lead.strip() and _LETTER.search(lead):
+                used.setdefault(lead.strip(), []).append(action)
+        out: list[Problem] = []
+        for first, later in _near_duplicates(list(used)):
+            node, n, m = used[later][0], len(used[later]), len(used[first])
+            line, _ = self.locate(used[first][0], "lead")
+            where = f", first at line {line}" if line else ""
+            out.append(self._p(node, "lead", WARNING,
+                               f'lead "{later}" ({_actions(n)}) looks like "{first}" '
+                               f"({_actions(m)}{where}): one lead spelt two ways?"))
+        return out
+
     def check_all(self) -> list[Problem]:
         out = self.check_plan()
         for node in self.plan.nodes():
             out.extend(self.check_node(node))
         out.extend(self.check_ids())
+        out.extend(self.check_leads())
         return out
+
+
+def _actions(n: int) -> str:
+    """`1 action`, `2 actions` (core words its own messages: render.terminal.plural is a layer
+    above)."""
+    return f"{n} action{'' if n == 1 else 's'}"
+
+
+def lead_words(lead: str) -> list[str]:
+    """A lead's words as compared: any case, punctuation and spacing aside, a plural s off."""
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORD.findall(lead.lower())]
+
+
+def _lead_key(lead: str) -> list[str]:
+    """The words two spellings of one lead share: a name written twice once, and without a
+    last "team" (the Finance Team is Finance)."""
+    words = lead_words(lead)
+    if _repeats(words):
+        words = words[: len(words) // 2]
+    return words[:-1] if len(words) > 1 and words[-1] == "team" else words
+
+
+def _repeats(words: list[str]) -> bool:
+    """Whether the words are one name written twice running ("X Team X Team")."""
+    half = len(words) // 2
+    return half > 0 and len(words) % 2 == 0 and words[:half] == words[half:]
+
+
+def _near_duplicates(spellings: list[str]) -> list[tuple[str, str]]:
+    """(first, later) for each spelling that is another's in all but case, spacing,
+    punctuation, a plural s or a last "team" (`_lead_key`), or (both 12 characters or more) at
+    most two letters apart; each
+    later spelling paired with the first spelling of its group, in the given order."""
+    order = {spelling: i for i, spelling in enumerate(spellings)}
+    keys: dict[str, str] = {}  # a lead's words -> its first spelling
+    pairs: list[tuple[str, str]] = []
+    for spelling in spellings:
+        key = " ".join(_lead_key(spelling))
+        if key in keys:
+            pairs.append((keys[key], spelling))
+        else:
+            keys[key] = spelling
+    seen: set[str] = {later for _, later in pairs}
+    for a, b in _close_names(list(keys)):
+        first, later = sorted((keys[a], keys[b]), key=order.__getitem__)
+        if later not in seen:
+            pairs.append((first, later))
+            seen.add(later)
+    return sorted(pairs, key=lambda p: order[p[1]])
+
+
+def _pieces(n: int) -> list[tuple[int, int]]:
+    """Where the five pieces of a name `n` characters long start and end."""
+    cuts = [n * k // 5 for k in range(6)]
+    return list(itertools.pairwise(cuts))
+
+
+def _close_names(names: list[str]) -> list[tuple[str, str]]:
+    """The pairs of names (12 characters or more) at most two edits apart. Two edits leave at
+    least three of a name's five pieces whole, each within two places of where it was, so each
+    name is looked up by its pieces (a few dictionary look-ups each) and only the names that
+    share three are compared."""
+    index: dict[tuple[int, int, str], list[str]] = {}  # (length, piece, its text) -> names
+    for name in names:
+        if len(name) >= _NEAR_LENGTH:
+            for i, (start, end) in enumerate(_pieces(len(name))):
+                index.setdefault((len(name), i, name[start:end]), []).append(name)
+    out: set[tuple[str, str]] = set()
+    for b in (name for name in names if len(name) >= _NEAR_LENGTH):
+        shared: dict[str, set[int]] = {}  # a name like b -> which of its pieces b holds
+        for n in range(len(b) - 2, len(b) + 3):
+            for i, (start, end) in enumerate(_pieces(n)):
+                for shift in range(max(-2, -start), 3):
+                    for a in index.get((n, i, b[start + shift:end + shift]), ()):
+                        shared.setdefault(a, set()).add(i)
+        out |= {(min(a, b), max(a, b)) for a, held in shared.items()
+                if a != b and len(held) >= 3 and _within_two(a, b)}
+    return sorted(out)
+
+
+def _within_two(a: str, b: str, edits: int = 2) -> bool:
+    """Whether at most `edits` insertions, deletions or changes of a letter turn `a` into `b`."""
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:  # what they start with in common
+        i += 1
+    j = 0
+    while j < len(a) - i and j < len(b) - i and a[-1 - j] == b[-1 - j]:  # and end with
+        j += 1
+    a, b = a[i:len(a) - j], b[i:len(b) - j]
+    if not a or not b:
+        return max(len(a), len(b)) <= edits
+    return edits > 0 and (_within_two(a[1:], b, edits - 1) or _within_two(a, b[1:], edits - 1)
+                          or _within_two(a[1:], b[1:], edits - 1))
 
 
 def validate(plan: Plan, today: date | None = None, positions: bool = True) -> list[Problem]:

@@ -45,8 +45,12 @@ from .problems import PlanError
 from .shape import SHAPE, Level
 from .source import BOM, Source, decode, parse_toml, read_source
 from .tomlvalue import render, render_key
+from .vocab import starting_status
 
 __all__ = ["Document", "EditError", "SaveFailed"]
+
+
+_NOW: Any = object()  # field_op's `was` not given: the field's value now
 
 
 class SaveFailed(EditError, OSError):
@@ -135,7 +139,8 @@ class Document:
             return True
         return raw != self._saved_bytes
 
-    def save(self, path: str | Path | None = None, expect: bytes | None = None) -> None:
+    def save(self, path: str | Path | None = None, expect: bytes | None = None,
+             new_file: bool = False) -> None:
         """Write the file (or a copy at `path`) so that a crash leaves the old file or the new
         one, never half: fileio.write_atomic, which also writes through links and keeps the
         file's mode and owner. Raises EditError when saving is off (`unsafe`), SaveFailed when
@@ -149,7 +154,8 @@ class Document:
         target = Path(path if path is not None else self.path)
         data = self.to_bytes()
         try:
-            write_atomic(target, data, expect=expect, allow_break_hardlink=False)
+            write_atomic(target, data, expect=expect, allow_break_hardlink=False,
+                         exclusive=new_file)
         except SaveError as exc:
             raise SaveFailed(str(exc)) from exc
         if target == Path(self.path):
@@ -271,12 +277,17 @@ class Document:
         return result.node
 
     # -- changes, as the editor asks for them ------------------------------------------------
-    def field_op(self, node: Node, key: str, value: Any) -> SetField:
+    def field_op(self, node: Node, key: str, value: Any, was: Any = _NOW) -> SetField:
         """The operation that sets a node's field to `value`, as typed: a multi-line string
-        keeps its closing quotes on a line of their own."""
+        whose closing quotes were on a line of their own keeps them there.
+
+        `was`: the value before this run of typing (the field's value now, by default). The
+        layout is judged from it, not from the value a keystroke ago: an update whose quotes
+        close on its last line keeps them there after Enter and more typing."""
         old = node.data.get(key, ABSENT)
-        if (isinstance(value, str) and isinstance(old, str) and old.endswith("\n")
-                and not value.endswith("\n") and "\n" in old[:-1] + value):
+        layout = old if was is _NOW else was
+        if (isinstance(value, str) and isinstance(layout, str) and layout.endswith("\n")
+                and not value.endswith("\n") and "\n" in layout[:-1] + value):
             value += "\n"
         return SetField(self.ref_of(node), key, value, old)
 
@@ -286,17 +297,18 @@ class Document:
         `merge`: fold this change into the previous one when that was the same field of the same
         node (typing a word is one undo step, not one per key).
         """
-        result = self._run(self.field_op(node, key, value))
+        last = self._undo[-1] if self._undo else None
+        typing = (merge and isinstance(last, SetField) and last.target == self.ref_of(node)
+                  and last.key == key and not self._redo and last is not self._saved_marker)
+        was = last.old if typing and isinstance(last, SetField) else _NOW
+        result = self._run(self.field_op(node, key, value, was))
         if result.outcome is Outcome.NO_OP:
             return False
         if not result.ok:
             raise EditError(result.reason)
         done = result.op
         assert isinstance(done, SetField)
-        last = self._undo[-1] if self._undo else None
-        if (merge and isinstance(last, SetField) and last.target == done.ref and last.key == key
-                and (last.table is None) is (done.table is None)
-                and not self._redo and last is not self._saved_marker):
+        if typing and isinstance(last, SetField) and (last.table is None) is (done.table is None):
             self._undo[-1] = SetField(last.ref, key, done.value, last.old, done.raw,
                                       last.old_raw, done.table, last.old_table,
                                       done.nth_after)
@@ -315,14 +327,14 @@ class Document:
             self.segment(parent)
         values: dict[str, Any] = {"id": self.new_id(parent, level)}
         if level is Level.ACTION:
-            values.update(title="", lead="", due="", status=self._first_status())
+            values.update(title="", lead="", due="", status=starting_status(self.plan.statuses))
         else:
             values["title"] = ""
         values.update(fields or {})
         if after is None and parent.children:
             after = parent.children[-1]
         place = Place(self.ref_of(parent), self.ref_of(after) if after is not None else None)
-        text = _table_text(level, values, self.newline)
+        text = table_text(level, values, self.newline)
         return self._done(self.apply(AddNode(Ref(level, id_text(values["id"])), place, text)))
 
     def duplicate(self, node: Node) -> Node:
@@ -369,19 +381,9 @@ class Document:
         """A new id in the plan's own style: COM-03 after COM-02; a slug for themes."""
         return _new_id(self.plan, parent, Level(kind), exclude)
 
-    def _first_status(self) -> str:
-        """The status a new action starts with: not started, when the plan has such a status."""
-        statuses = self.plan.statuses
-        for key in ("not-started", "in-progress"):
-            if key in statuses:
-                return key
-        for s in statuses.values():
-            if not s.finished:
-                return s.key
-        return next(iter(statuses), "")
 
 
-def _table_text(level: Level, values: dict[str, Any], newline: str) -> str:
+def table_text(level: Level, values: dict[str, Any], newline: str) -> str:
     """A new node's table: its header and one line for each value."""
     lines = [SHAPE[level].header]
     for key, value in values.items():

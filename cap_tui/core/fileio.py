@@ -105,7 +105,7 @@ def file_identity(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | N
 
 def write_atomic(target: str | os.PathLike[str], data: bytes, *, expect: bytes | None = None,
                  mode_if_new: int | None = None,
-                 allow_break_hardlink: bool = True) -> SaveReport:
+                 allow_break_hardlink: bool = True, exclusive: bool = False) -> SaveReport:
     """Replace the file `target` with `data` so that a crash leaves the old or the new file.
 
     expect: the bytes the caller believes are on disk; if the file holds anything else (or was
@@ -116,6 +116,9 @@ def write_atomic(target: str | os.PathLike[str], data: bytes, *, expect: bytes |
     allow_break_hardlink: when the file has other hard links, True replaces it atomically (the
         other names keep the old contents; the report says broke_hardlink) and False rewrites
         it in place, keeping the links but not atomic: a crash mid-write leaves it partial.
+    exclusive: a new file only: if `target` exists (or appears while writing), raise SaveError
+        and change nothing. The finished temporary file is linked into place (os.link fails if
+        the name is taken), so two writers can never both create it.
 
     Raises SaveError (with a message for the user) when it cannot save; the file is unchanged.
     """
@@ -132,6 +135,8 @@ def write_atomic(target: str | os.PathLike[str], data: bytes, *, expect: bytes |
     except OSError as exc:
         raise _os_error(shown, "could not read the file's details", exc) from exc
 
+    if st is not None and exclusive:
+        raise SaveError(f"{shown} already exists: not written over.", path=real)
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
             raise SaveError(f"{shown} is a folder, not a file: not saved.", path=real)
@@ -163,7 +168,10 @@ def write_atomic(target: str | os.PathLike[str], data: bytes, *, expect: bytes |
             _fault("before-rename")
         if expect is not None:
             _check_unchanged(shown, real, expect)
-        os.replace(tmp, real)
+        if exclusive:
+            _link_new(shown, tmp, real)
+        else:
+            os.replace(tmp, real)
         renamed = True
     except OSError as exc:
         _unlink_quietly(tmp)
@@ -176,6 +184,18 @@ def write_atomic(target: str | os.PathLike[str], data: bytes, *, expect: bytes |
         _fault("before-dir-fsync")
     _fsync_folder(folder)
     return SaveReport(real, st is not None and st.st_nlink > 1, mode, owner_changed)
+
+
+def _link_new(shown: str, tmp: str, real: str) -> None:
+    """Put the finished temporary file at `real`, which must not exist: a hard link, which the
+    system refuses when the name is taken, then the temporary name removed."""
+    try:
+        os.link(tmp, real)
+    except FileExistsError:
+        _unlink_quietly(tmp)
+        raise SaveError(f"{shown} appeared while it was being written: not written over.",
+                        path=real) from None
+    _unlink_quietly(tmp)
 
 
 # -- checks -----------------------------------------------------------------------------------

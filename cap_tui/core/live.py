@@ -48,6 +48,10 @@ class LiveProblems:
         self._plan: list[Problem] = []  # the [plan] table's problems (and the file's)
         self._filed: dict[str, list[_Entry]] = {}  # node id -> its holders, in file order
         self._listed: list[tuple[Node, Problem]] | None = None  # `listed()`, until a recheck
+        # the plan-wide lead check ("one lead spelt two ways"): its warnings by node, and each
+        # action's lead as it was checked, so that only a change of a lead checks again
+        self._leads: dict[int, list[Problem]] = {}
+        self._lead_seen: dict[int, object] = {}
         self.recheck_all()
 
     # -- checking ----------------------------------------------------------------------------
@@ -60,7 +64,17 @@ class LiveProblems:
             self._filed.setdefault(node.id, []).append(
                 _Entry(node, self.checker.check_node(node)))
         self._mark_duplicates(self._filed)
+        self._recheck_leads()
         self._listed = None
+
+    def _recheck_leads(self) -> None:
+        """The plan-wide lead check again (cheap: it compares the few distinct leads)."""
+        self._leads = {}
+        for p in self.checker.check_leads():
+            node = self.plan.find(p.node_id) if p.node_id else None
+            if node is not None:
+                self._leads.setdefault(id(node), []).append(p)
+        self._lead_seen = {id(a): a.data.get("lead") for a in self.plan.actions()}
 
     def recheck(self, node: Node) -> None:
         """Check one node again after an edit of any of its fields, its id included.
@@ -78,6 +92,8 @@ class LiveProblems:
             self.recheck_ids({node.id} if old is None else {old, node.id})
             return
         entry.found = self.checker.check_node(node)
+        if node.kind is Level.ACTION and node.data.get("lead") != self._lead_seen.get(id(node)):
+            self._recheck_leads()
         self._listed = None
 
     def recheck_ids(self, ids: Iterable[str]) -> None:
@@ -101,6 +117,7 @@ class LiveProblems:
                     _Entry(node, self.checker.check_node(node)))
         self._mark_duplicates(fresh)
         self._filed.update(fresh)
+        self._recheck_leads()  # nodes came or went, or an id changed
         self._listed = None
 
     def _mark_duplicates(self, filed: dict[str, list[_Entry]]) -> None:
@@ -129,7 +146,7 @@ class LiveProblems:
         entry = self._entry(node)
         if entry is None:
             return []
-        mine = list(entry.found)
+        mine = list(entry.found) + self._leads.get(id(node), [])
         duplicate = entry.duplicate or next(
             (e.duplicate for e in self._filed[node.id] if e.duplicate is not None), None)
         if duplicate is not None:
@@ -145,6 +162,7 @@ class LiveProblems:
                 if entry is None:
                     continue
                 out.extend((node, p) for p in entry.found)
+                out.extend((node, p) for p in self._leads.get(id(node), ()))
                 if entry.duplicate is not None:
                     out.append((node, entry.duplicate))
             self._listed = out

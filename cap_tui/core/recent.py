@@ -1,9 +1,16 @@
-"""Recently opened plans, remembered in the user's data folder (platformdirs)."""
+"""Recently opened plans, remembered in the user's data folder (platformdirs).
+
+Only plans an officer comes back to are remembered: a plan in a temporary folder (an e-mail
+attachment opened in place, a test's or a tool's scratch copy) is not recorded, and the list
+drops, whenever it is written, files that no longer exist and any temporary ones left by an
+older cap. Reading it also leaves out files that no longer exist.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 LIMIT = 10
@@ -18,19 +25,41 @@ def _file() -> Path:
     return user_data_path("cap", appauthor=False) / "recent.json"
 
 
-def recent() -> list[str]:
-    """Absolute paths, newest first, of plans that still exist."""
+def _read() -> list[str]:
     try:
         items = json.loads(_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return [p for p in items if isinstance(p, str) and Path(p).is_file()][:LIMIT]
+    if not isinstance(items, list):
+        return []
+    return [p for p in items if isinstance(p, str) and Path(p).is_file()]
+
+
+def recent() -> list[str]:
+    """Absolute paths, newest first, of plans that still exist."""
+    return _read()[:LIMIT]
+
+
+def is_temporary(path: str | Path) -> bool:
+    """Whether a file is in the system's temporary folder (pytest's folders are in it too)."""
+    full = os.path.realpath(path)
+    temp = os.path.realpath(tempfile.gettempdir())
+    try:
+        return os.path.commonpath([full, temp]) == temp
+    except ValueError:  # on another drive
+        return False
 
 
 def remember(path: str) -> None:
-    """Put a plan at the top of the list. Failing to write it never stops the editor."""
+    """Put a plan at the top of the list (unless it is a temporary file). Failing to write the
+    list never stops the editor."""
     full = str(Path(path).resolve())
-    items = [full] + [p for p in recent() if p != full]
+    before = _read()
+    items = [p for p in before if p != full and not is_temporary(p)]
+    if not is_temporary(full):
+        items.insert(0, full)
+    elif items == before:
+        return  # nothing to record and nothing to drop: the list is left as it is
     target = _file()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

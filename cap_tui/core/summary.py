@@ -13,6 +13,13 @@ DUE_SOON_DAYS = 30
 UNKNOWN = Status("?", "No valid status", "", False)
 
 
+def percent(part: int, total: int) -> int:
+    """`part` of `total` as a whole percentage, halves rounded up (1 of 8 is 13%, as a person
+    would say); 0 when there is nothing to count. The one rounding of every percentage cap shows,
+    in the editor and on the command line alike."""
+    return (200 * part + total) // (2 * total) if total > 0 else 0
+
+
 class Tally:
     """Counts for a set of actions."""
 
@@ -25,8 +32,9 @@ class Tally:
         self.overdue: list[Node] = []
         self.due_soon: list[Node] = []
 
-    def percent(self, count: int) -> float:
-        return 100.0 * count / self.total if self.total else 0.0
+    def percent(self, count: int) -> int:
+        """`count` as a whole percentage of these actions, rounded as everywhere (`percent`)."""
+        return percent(count, self.total)
 
 
 class Summary:

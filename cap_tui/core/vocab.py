@@ -24,6 +24,24 @@ DEFAULT_STATUSES: tuple[Status, ...] = (
     Status("cancelled", "Cancelled", "grey", True),
 )
 
+# What a plan may call the status a new (or newly carried) action starts with, by key or label.
+_STARTING_NAMES = ("not-started", "not started", "pending", "not yet started", "planned")
+
+
+def starting_status(statuses: dict[str, Status]) -> str:
+    """The status an action starts with: one named like "not started" or "pending" (by key or
+    label, in that order of preference), else the first unfinished status of the vocabulary.
+    A plan whose vocabulary is all finished statuses (or empty) gets its first key, or ""."""
+    by_name = {name.casefold(): s.key for s in statuses.values() for name in (s.key, s.label)}
+    for name in _STARTING_NAMES:
+        if name in by_name:
+            return by_name[name]
+    for s in statuses.values():
+        if not s.finished:
+            return s.key
+    return next(iter(statuses), "")
+
+
 COLOURS = ("green", "amber", "red", "blue", "grey", "magenta", "cyan", "yellow")
 FIELD_TYPES = ("line", "text", "number", "date", "choice")
 

@@ -1,6 +1,9 @@
 """`cap list` output: one line per action, for grep and for a small terminal, or JSON.
 
-On a terminal each action takes one screen line (leads and titles clipped); piped, lines stay
+Statuses are shown by the plan's labels (`On track`), as everywhere else; a marker column says
+what colour alone must not: `!` overdue, `?` a status the plan's vocabulary lacks (`MARKS`).
+Columns are aligned to their widest value. On a terminal each action takes one screen line
+(leads and titles clipped) and a legend of the markers shown ends the list; piped, values stay
 whole, for grep. Plan text is made safe (terminal.safe), never interpreted.
 """
 
@@ -11,40 +14,50 @@ from datetime import date
 from typing import IO
 
 from ..core.model import Node, Plan
-from .terminal import RAG_STYLE, Out, clip, safe, write_json
+from .terminal import RAG_STYLE, Cell, Out, safe, write_json
 
 Row = tuple[Plan, Node]  # an action and the plan it is in
+
+# the markers of the list, in the order they are written; cap list --help explains them too
+MARKS = (("!", "overdue"), ("?", "status not in the plan's vocabulary"))
+MARKS_HELP = "Markers: " + "; ".join(f"{m} {what}" for m, what in MARKS) + "."
 
 
 def write_listing(out: Out, rows: Sequence[Row], with_path: bool, today: date | None) -> None:
     """`ID  status  due  ! lead  title`; `path:ID` when the rows come from several files."""
     if not rows:
         return
-
-    def name(plan: Plan, a: Node) -> str:  # `path:ID` when several files, as grep writes it
-        return f"{safe(plan.path)}:{safe(a.id)}" if with_path else safe(a.id)
-
-    id_w = max(len(name(p, a)) for p, a in rows)
-    st_w = max(len(safe(a.text("status")) or "-") for _, a in rows)
-    lead_w = min(max(len(safe(a.text("lead")) or "-") for _, a in rows), 28)
-    # on a terminal each action takes one screen line: the lead gets at most 2/5 of the room
-    room = out.width - id_w - st_w - 19
-    if out.tty:
+    cells = [_cells(plan, a, with_path, today) for plan, a in rows]
+    id_w = out.span((c[0] for c in cells), 40)
+    st_w = out.span((c[1] for c in cells), 20)
+    due_w = out.span((c[2] for c in cells), 10)
+    mark_w = out.span((c[3] for c in cells), 2)
+    lead_w = out.span((c[4] for c in cells), 28)
+    if out.tty:  # one screen line an action: the lead gets at most 2/5 of the room
+        room = out.width - id_w - st_w - due_w - mark_w - 8
         lead_w = min(lead_w, max(room * 2 // 5, 8))
-    for plan, a in rows:
-        due = plan.due(a)
-        due_text = due.label() if due else (safe(a.text("due")) or "-")
+    for (plan, a), (name, label, due, mark, lead, title) in zip(rows, cells, strict=True):
         st = plan.status(a)
-        mark = "!" if plan.is_overdue(a, today) else " "
-        lead = safe(a.text("lead")) or "-"
-        title = safe(a.title)
-        if out.tty:  # piped, lines stay whole, for grep
-            lead, title = clip(lead, lead_w), clip(title, max(room - lead_w, 12))
-            due_text = clip(due_text, 10)
-        out.line(f"{name(plan, a):<{id_w}}  ",
-                 (f"{safe(a.text('status')) or '-':<{st_w}}",
-                  RAG_STYLE.get(st.colour, "") if st else "bold red"),
-                 f"  {due_text:<10} {mark} {lead:<{lead_w}}  {title}")
+        style = RAG_STYLE.get(st.colour, "") if st else "bold red"
+        out.row(Cell(name, id_w), Cell(label, st_w, style=style), Cell(due, due_w),
+                Cell(mark, mark_w, before=" "), Cell(lead, lead_w, before=" "), Cell(title))
+    if out.tty:
+        shown = {m for c in cells for m in c[3]}
+        legend = " · ".join(f"{m} {what}" for m, what in MARKS if m in shown)
+        if legend:
+            out.line((legend, "dim"))
+
+
+def _cells(plan: Plan, a: Node, with_path: bool, today: date | None) -> tuple[str, ...]:
+    """An action's cells as shown: `path:ID` when several files (as grep writes it), its status
+    by label (the key as written when the vocabulary lacks it), due, markers, lead, title."""
+    name = f"{safe(plan.path)}:{safe(a.id)}" if with_path else safe(a.id)
+    st = plan.status(a)
+    label = safe(st.label) if st else safe(a.text("status")) or "-"
+    due = plan.due(a)
+    due_text = due.label() if due else (safe(a.text("due")) or "-")
+    mark = ("!" if plan.is_overdue(a, today) else "") + ("" if st else "?")
+    return name, label, due_text, mark, safe(a.text("lead")) or "-", safe(a.title)
 
 
 def write_listing_json(stream: IO[str], rows: Sequence[Row], today: date | None) -> None:

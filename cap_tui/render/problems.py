@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from ..core.problems import Problem, Severity
-from .terminal import Out, count, safe, write_json
+from .terminal import Out, plural, safe, write_json
 
 
 def report(problem: Problem, stream: IO[str] | None = None) -> None:
@@ -42,5 +42,5 @@ def write_checked(files: int, errors: int, warnings: int, quiet: bool,
     when there is something to say (a clean run in a script stays silent)."""
     stream = stream or sys.stderr
     if stream.isatty() or errors or (warnings and not quiet):
-        stream.write(f"{count(files, 'file')} checked: {count(errors, 'error')}, "
-                     f"{count(warnings, 'warning')}\n")
+        stream.write(f"{plural(files, 'file')} checked: {plural(errors, 'error')}, "
+                     f"{plural(warnings, 'warning')}\n")

@@ -13,10 +13,10 @@ import io
 
 from ..core.model import value_text
 from ..core.report import ReportData, extra_keys
+from ..core.sheets import FORMULA_START
 from .report_style import due_within_label, visible
 
 BOM = "\ufeff"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: object) -> str:

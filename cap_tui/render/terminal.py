@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
-from typing import IO, Any
+from collections.abc import Callable, Iterable
+from typing import IO, Any, NamedTuple
 
 # Unicode's bidirectional controls (embeddings, overrides, isolates, marks): they reorder the text
 # around them on screen: `report\u202etxt.exe` is shown as `reportexe.txt`.
@@ -77,31 +77,53 @@ def is_tty(stream: IO[str]) -> bool:
         return False
 
 
+def columns_env() -> int | None:
+    """COLUMNS, when it is set to a width (as shutil.get_terminal_size honours it), else None."""
+    columns = os.environ.get("COLUMNS", "")
+    return max(int(columns), 40) if columns.isdigit() and int(columns) > 0 else None
+
+
 def width(stream: IO[str]) -> int:
-    """The terminal's width, or 80 when piped."""
+    """The width to lay lines out in: COLUMNS when set (on a terminal or in a pipe), else the
+    terminal's own width, or 80 in a pipe (where it only guides wrapping: nothing is cut)."""
+    columns = columns_env()
+    if columns is not None:
+        return columns
     if is_tty(stream):
-        columns = os.environ.get("COLUMNS", "")  # as shutil.get_terminal_size honours it
-        if columns.isdigit() and int(columns) > 0:
-            return max(int(columns), 40)
         try:
-            columns = str(os.get_terminal_size(stream.fileno()).columns)
+            n = os.get_terminal_size(stream.fileno()).columns
         except (OSError, ValueError):
             return 80
         # a terminal that reports no size (0 columns) is taken as 80, as shutil would
-        return max(int(columns), 40) if columns != "0" else 80
+        return max(n, 40) if n else 80
     return 80
 
 
-def count(n: int, noun: str, plural: str = "") -> str:
-    """`1 error`, `2 errors`, `0 errors`."""
-    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+def plural(n: int, noun: str, plurals: str = "") -> str:
+    """`1 warning`, `2 warnings`, `0 errors`; `plurals` for a noun that is not made plural by an
+    s (`plural(n, "entry", "entries")`). The one way every command counts things."""
+    return f"{n} {noun if n == 1 else (plurals or noun + 's')}"
+
+
+class Cell(NamedTuple):
+    """One column of a table's row (`Out.row`): its text, its width (0 for the last column: the
+    rest of the line), whether it is right-aligned (a number: never wrapped), a style, and the
+    space before it when not the row's own gap."""
+
+    text: str
+    width: int = 0
+    right: bool = False
+    style: str = ""
+    before: str | None = None
 
 
 class Out:
     """Lines to stdout: each line a list of (text, style) pieces; styles only when colour is on.
 
-    Pieces are plain text, never Rich markup, so `[bold]` in a plan is printed as typed. `tty`
-    says whether lines should be clipped to `width` (a terminal) or kept whole (a pipe, for grep).
+    Pieces are plain text, never Rich markup, so `[bold]` in a plan is printed as typed. On a
+    terminal (`tty`) a row of a table takes one screen line, its text clipped with `…` to
+    `width`; in a pipe data is never cut (`fit`): a cell is whole, or wrapped when COLUMNS gives
+    the pipe a width (`bounded`), so grep and a spreadsheet see every lead and title.
     """
 
     def __init__(self, stream: IO[str] | None = None, colour: bool | None = None) -> None:
@@ -109,7 +131,46 @@ class Out:
         self.colour = use_colour(self.stream) if colour is None else colour
         self.tty = is_tty(self.stream)
         self.width = width(self.stream)
+        self.bounded = self.tty or columns_env() is not None
         self._console: Any = None
+
+    def span(self, texts: Iterable[str], most: int, least: int = 1) -> int:
+        """The width of a column holding `texts`: the widest of them, but at most `most` when
+        lines have a width (a terminal, or COLUMNS); in a plain pipe, always the widest."""
+        widest = max((len(t) for t in texts), default=0)
+        return max(min(widest, most) if self.bounded else widest, least)
+
+    def fit(self, text: str, room: int) -> list[str]:
+        """`text` in a space `room` wide, as lines: clipped to one line (`…`) on a terminal; in a
+        pipe never cut: whole, or wrapped at spaces to `room` when COLUMNS is set."""
+        if len(text) <= room or not self.bounded:
+            return [text]
+        if self.tty:
+            return [clip(text, room)]
+        import textwrap
+
+        return textwrap.wrap(text, max(room, 8), break_on_hyphens=False) or [text]
+
+    def row(self, *cells: Cell, indent: str = "", gap: str = "  ",
+            width: int | None = None) -> None:
+        """A table's row, its columns aligned to their widths. A cell too wide for its column is
+        clipped on a terminal (one screen line a row) and wrapped in a pipe with COLUMNS (the
+        row's other cells stay on its first line); in a plain pipe it is written whole."""
+        gaps = ["" if j == 0 else gap if c.before is None else c.before
+                for j, c in enumerate(cells)]
+        used = len(indent) + sum(len(g) for g in gaps) + sum(c.width for c in cells[:-1])
+        room = max((width or self.width) - used, 10)
+        columns = [[c.text] if c.right else self.fit(c.text, c.width or room) for c in cells]
+        for i in range(max(len(lines) for lines in columns)):
+            pieces: list[str | tuple[str, str]] = [indent]
+            for j, (lines, c) in enumerate(zip(columns, cells, strict=True)):
+                text = lines[i] if i < len(lines) else ""
+                if c.right:
+                    text = text.rjust(c.width)
+                elif j < len(cells) - 1:
+                    text = text.ljust(c.width)
+                pieces += [gaps[j], (text, c.style) if c.style else text]
+            self.line(*_rstrip(pieces))
 
     def line(self, *pieces: str | tuple[str, str]) -> None:
         if not self.colour:
@@ -132,6 +193,18 @@ class Out:
             else:
                 text.append(p[0], style=p[1] or None)
         self._console.print(text)
+
+
+def _rstrip(pieces: list[str | tuple[str, str]]) -> list[str | tuple[str, str]]:
+    """A line's pieces without the spaces at its end (a row's empty last cells, its padding)."""
+    while pieces:
+        last = pieces[-1]
+        text = (last if isinstance(last, str) else last[0]).rstrip()
+        if text:
+            pieces[-1] = text if isinstance(last, str) else (text, last[1])
+            break
+        pieces.pop()
+    return pieces
 
 
 def write_json(stream: IO[str], data: Any, indent: int | None = 2,

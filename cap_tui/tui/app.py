@@ -121,19 +121,32 @@ class CapApp(App[None]):
         return screen if isinstance(screen, EditorScreen) else None
 
     # -- leaving -----------------------------------------------------------------------------
+    def picker_under(self, screen: Screen[Any]) -> PickerScreen | None:
+        """The picker a screen was opened from, if it was."""
+        stack = self.screen_stack
+        below = stack[:stack.index(screen)] if screen in stack else []
+        return next((s for s in reversed(below) if isinstance(s, PickerScreen)), None)
+
     async def action_quit(self) -> None:
+        """ctrl+q: close the plan shown, asking first when it has unsaved changes; back to the
+        picker when the plan was opened from it, else out of cap."""
         editor = next((s for s in reversed(self.screen_stack) if isinstance(s, EditorScreen)),
                       None)
-        if editor is None or not editor.doc.modified:
-            for e in self.editors():
-                e.file.close()
-            self.exit()
-            return
+        picker = self.picker_under(editor) if editor is not None else None
 
         def leave(discard: bool = False) -> None:
-            for e in self.editors():
+            closing = self.editors() if picker is None else [
+                e for e in self.editors() if self.picker_under(e) is picker]
+            for e in closing:
                 e.file.close(discard=discard)
-            self.exit()
+            if picker is None:
+                self.exit()
+            else:
+                picker.pop_until_active()
+
+        if editor is None or not editor.doc.modified:
+            leave()
+            return
 
         def done(answer: str | None) -> None:
             if answer == "save":
@@ -142,18 +155,22 @@ class CapApp(App[None]):
                 leave(discard=True)
 
         name = Path(editor.doc.path).name
-        self.push_screen(ChoiceScreen(f"Save your changes to {name} before quitting?", [
+        going = "quitting" if picker is None else "closing it"
+        self.push_screen(ChoiceScreen(f"Save your changes to {name} before {going}?", [
             ("save", "Save", "s"), ("discard", "Discard", "d"), ("cancel", "Cancel", "c")]),
             done)
 
     def action_help(self) -> None:
+        """The keys of the screen shown: the picker's over the picker, else the editor's."""
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            where = Scope.PICKER if isinstance(self.screen, PickerScreen) else Scope.EDITOR
+            self.push_screen(HelpScreen(where))
 
     # -- the command palette: every command as "area: verb" ----------------------------------
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The commands of tui/bindings.py that run here, then the plan's own: a status to
-        filter by, and "go:" to each action."""
+        filter by, and "go:" to each action. Only cap's: none of Textual's own (screenshot,
+        maximise, its key panel), whose words are not an officer's."""
         targets: dict[Scope, DOMNode] = {Scope.APP: self}
         if isinstance(screen, EditorScreen):
             targets[Scope.EDITOR] = screen
@@ -162,10 +179,10 @@ class CapApp(App[None]):
             yield SystemCommand(entry.title, escape(entry.help),
                                 partial(self.run_action, entry.action, targets[entry.runs_on]))
         if not isinstance(screen, EditorScreen):
-            yield from super().get_system_commands(screen)
             return
         e = screen
-        yield SystemCommand("plan: edit plan details", "Council, title, as-of date",
+        yield SystemCommand("plan: edit plan details",
+                            "Council, title, as-of date, reporting point",
                             lambda: e.jump(e.plan.root, "council"))
         for key, st in e.plan.statuses.items():
             yield SystemCommand(f"filter: status {escape(safe(st.label))}",
@@ -176,7 +193,6 @@ class CapApp(App[None]):
             title = escape(safe(f"{action.id} {action.title}"))
             yield SystemCommand(f"go: {title}", "Jump to this action",
                                 lambda a=action: e.jump(a, "progress"), discover=False)
-        yield from super().get_system_commands(screen)
 
 
 def make_app(target: str | None = None, folder: str = "plans") -> CapApp:

@@ -7,8 +7,9 @@ in the help screen and the palette. A key added here is bound (`bindings`), list
 (`help_rows`) and offered by ctrl+p (`palette`) with nothing else to edit.
 
 The order of the table is the order of each widget's bindings, which is the order of the keys in
-the footer (a Add, x Delete, / Filter, p Problems, ? Help; ^s Save, ^z Undo); the help screen
-lists its groups in `GROUPS` order, each command in table order.
+the footer (a Add, x Delete, / Filter, p Problems, ? Help; ^s Save, ^z Undo), less those that
+give way on a narrow line (`FOOTER_GIVES_WAY`); the editor's help lists its groups in `GROUPS`
+order, the picker's its own (`picker_group`), each command in table order.
 """
 
 from __future__ import annotations
@@ -64,10 +65,13 @@ class Command:
     row: str = ""  # commands with the same row are one line of the help screen
     palette: str = ""  # "area: verb" in the command palette ("": not offered)
     priority: bool = False  # before the focused widget's own keys (undo in a text box)
+    picker_group: str = ""  # its group in the picker's help (`group` is the editor's)
 
 
 MOVE, EDIT, REVIEW, FILE = "Move around", "Edit", "Review", "File"
 GROUPS = (MOVE, EDIT, REVIEW, FILE)
+PLANS = "The list of plans"
+HELP_GROUPS = {Scope.EDITOR: GROUPS, Scope.PICKER: (PLANS,)}  # the help's groups, by screen
 
 COMMANDS: tuple[Command, ...] = (
     Command("file.save", "save", Scope.EDITOR, "Save",
@@ -148,8 +152,10 @@ COMMANDS: tuple[Command, ...] = (
             "the selected action's history (as cap history)",
             (Key(Scope.TREE, "h", show=False),), REVIEW, palette="git: history of this action"),
     # -- the picker, dialogs and the help itself ------------------------------------------------
+    Command("picker.cursor", "", Scope.TEXTUAL, "", "choose a plan",
+            (Key(Scope.TEXTUAL, "up,down", shown="up/down"),), picker_group=PLANS),
     Command("picker.open", "open", Scope.PICKER, "Open", "open the plan",
-            (Key(Scope.PICKER, "enter"),)),
+            (Key(Scope.PICKER, "enter"),), picker_group=PLANS),
     Command("choice.cancel", "choose('cancel')", Scope.CHOICE, "Cancel", "cancel",
             (Key(Scope.CHOICE, "escape"),)),
     Command("pick.cancel", "cancel", Scope.PICK, "Cancel", "cancel",
@@ -161,16 +167,30 @@ COMMANDS: tuple[Command, ...] = (
     Command("report.close", "dismiss", Scope.REPORT, "Close", "close the report",
             (Key(Scope.REPORT, "escape,q"),)),
     # -- the app --------------------------------------------------------------------------------
-    Command("app.quit", "quit", Scope.APP, "Quit", "quit (asks when there are unsaved changes)",
+    Command("app.quit", "quit", Scope.APP, "Quit",
+            "quit, or back to the list of plans the plan was opened from; asks when there "
+            "are unsaved changes",
             (Key(Scope.APP, "ctrl+q"), Key(Scope.PICKER, "q", show=False, listed=False),
-             Key(Scope.PROBLEM, "q", listed=False)), FILE, palette="app: quit", priority=True),
-    Command("app.palette", "command_palette", Scope.TEXTUAL, "", "every command, as area: "
-            "verb; go: ID jumps", (Key(Scope.TEXTUAL, "ctrl+p"),), FILE),
+             Key(Scope.PROBLEM, "q", listed=False)), FILE, palette="app: quit cap",
+            priority=True, picker_group=PLANS),
+    Command("app.palette", "command_palette", Scope.APP, "Commands",
+            "every command, as area: verb; go: ID jumps",
+            (Key(Scope.APP, "ctrl+p", show=False),), FILE, priority=True, picker_group=PLANS),
     Command("app.help", "help", Scope.APP, "Help", "this help; escape closes it",
             (Key(Scope.TREE, "question_mark"), Key(Scope.APP, "f1", show=False),
              Key(Scope.EDITOR, "f1", show=False), Key(Scope.PICKER, "question_mark,f1")), FILE,
-            palette="app: help"),
+            palette="app: help", picker_group=PLANS),
+    Command("app.theme", "change_theme", Scope.APP, "Colours",
+            "change cap's colours (dark, light and others)",
+            palette="app: change colours"),
 )
+
+FOOTER_GIVES_WAY = ("node.delete", "view.problems", "app.help", "view.filter", "node.add",
+                    "edit.undo", "app.quit", "file.save")
+"""The footer's keys that give way, first to last, when the line is too narrow for them all.
+At 80 columns the editor's footer leaves out Delete (x still works; the help and the palette
+list it)."""
+
 
 BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
 _SCREEN_OF = {Scope.TREE: Scope.EDITOR, Scope.TEXT: Scope.EDITOR, Scope.FILTER: Scope.EDITOR}
@@ -223,13 +243,14 @@ def key_names(command: Command) -> list[str]:
     return out
 
 
-def help_rows() -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """The help screen: each group, and in it (keys, what they do) rows, commands that share a
-    row joined on one line."""
-    for group in GROUPS:
+def help_rows(where: Scope = Scope.EDITOR) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """The help screen of a screen (the editor, the picker): each group, and in it (keys, what
+    they do) rows, commands that share a row joined on one line."""
+    for group in HELP_GROUPS[where]:
         rows: dict[str, list[Command]] = {}
         for command in COMMANDS:
-            if command.group == group and command.keys:
+            in_group = command.picker_group if where is Scope.PICKER else command.group
+            if in_group == group and command.keys:
                 rows.setdefault(command.row or command.id, []).append(command)
         yield group, [("  ".join(name for c in row for name in key_names(c)),
                        "; ".join(c.help for c in row)) for row in rows.values()]
@@ -243,6 +264,14 @@ class PaletteEntry:
     help: str
     action: str
     runs_on: Scope
+
+
+def footer_rank(binding_id: str | None) -> int:
+    """Where a footer key comes in `FOOTER_GIVES_WAY` (a binding's id is its command's, or
+    `command/N`): lower gives way first; keys not listed give way after those that are."""
+    command = (binding_id or "").split("/")[0]
+    return FOOTER_GIVES_WAY.index(command) if command in FOOTER_GIVES_WAY \
+        else len(FOOTER_GIVES_WAY)
 
 
 def palette(scopes: set[Scope]) -> Iterator[PaletteEntry]:

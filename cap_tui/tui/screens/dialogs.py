@@ -1,4 +1,5 @@
-"""Modal questions: confirm, choose, pick a programme; and the message shown for a bad file."""
+"""Modal questions: confirm, choose, pick, move to a programme; and the message shown for a bad
+file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...core.model import Node, Plan
 from ...core.problems import Problem
+from ...core.shape import SHAPE, Level
+from ...render.terminal import safe
 from ..bindings import Scope, bindings
 from ..widgets.footer import KeysFooter
 
@@ -66,6 +70,121 @@ class PickScreen(ModalScreen[int | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option_index)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MoveScreen(ModalScreen[Node | None]):
+    """Where to move an action (grouped under theme headings, its programmes) or a programme
+    (the themes). Typing filters the list (any part of a title, of its theme's title or of an
+    id, in any case); up and down choose; enter moves to the one highlighted (the only one left,
+    once the words single it out); escape cancels. Where the node is now is shown, not chosen.
+    Dismissed with the node to move to, or None."""
+
+    BINDINGS = bindings(Scope.PICK)
+    KEYS_HINT = "↑↓ choose   Enter move here   Esc cancel"
+    DEFAULT_CSS = """
+    MoveScreen #move-filter { margin-bottom: 1; background: $boost; }
+    MoveScreen #pick-list {
+        border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    MoveScreen #move-keys { height: 1; color: $text-muted; margin-top: 1; }
+    """
+
+    def __init__(self, node: Node, plan: Plan) -> None:
+        super().__init__(classes="dialog-screen")
+        self.node = node
+        self.plan = plan
+        self.targets: list[Node] = []  # what each option's id (its index here) moves to
+
+    def compose(self) -> ComposeResult:
+        what = SHAPE[self.node.kind].parent
+        question = Text("Move ")
+        question.append(safe(self.node.id), style="bold")
+        question.append(f" to which {SHAPE[what].word if what else ''}?")
+        with Vertical(classes="dialog dialog-tall"):
+            yield Static(question, classes="dialog-question")
+            yield Input(placeholder="Type to filter: a title, a theme or an id", compact=True,
+                        id="move-filter")
+            lst = OptionList(id="pick-list")
+            lst.can_focus = False  # the keyboard stays in the filter: up and down reach it
+            yield lst
+            yield Static(Text(self.KEYS_HINT), id="move-keys")
+
+    def on_mount(self) -> None:
+        self.show("")
+        self.query_one(Input).focus()
+
+    def groups(self) -> list[tuple[Node | None, list[Node]]]:
+        """(heading, the places under it): programmes by theme, or the themes under none."""
+        if self.node.kind is Level.ACTION:
+            return [(theme, list(theme.children)) for theme in self.plan.themes]
+        return [(None, list(self.plan.themes))]
+
+    def show(self, words: str) -> None:
+        """List the places whose title, theme title or id holds `words` (any case)."""
+        wanted = words.strip().casefold()
+
+        def hit(node: Node | None) -> bool:
+            return node is not None and any(wanted in t.casefold() for t in (node.title, node.id))
+
+        lst = self.query_one(OptionList)
+        lst.clear_options()
+        self.targets = []
+        options: list[Option] = []
+        for heading, places in self.groups():
+            shown = [p for p in places if not wanted or hit(heading) or hit(p)]
+            if heading is not None and shown:
+                options.append(Option(Text(safe(heading.title), style="bold underline"),
+                                      disabled=True))
+            for place in shown:
+                options.append(self._option(place))
+        if not self.targets:
+            options.append(Option(Text(f"Nothing matches “{safe(words.strip())}”"),
+                                  disabled=True))
+        lst.add_options(options)
+        first = next((i for i, o in enumerate(options) if not o.disabled), None)
+        lst.highlighted = first
+
+    def _option(self, place: Node) -> Option:
+        """One place: its title, then its id (dim), on one line."""
+        here = place is self.node.parent
+        label = Text("  " + safe(place.title))
+        if here:
+            label.append("  (here now)", style="italic")
+        label.append("  " + safe(place.id), style="dim")
+        if here:
+            return Option(label, disabled=True)
+        self.targets.append(place)
+        return Option(label, id=str(len(self.targets) - 1))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.show(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        lst = self.query_one(OptionList)
+        if lst.highlighted is not None:
+            self._choose(lst.get_option_at_index(lst.highlighted))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option)
+
+    def _choose(self, option: Option) -> None:
+        if option.id is not None and not option.disabled:
+            self.dismiss(self.targets[int(option.id)])
+
+    async def on_key(self, event: events.Key) -> None:
+        """Up and down (and the page keys) move in the list while the filter has the keys."""
+        moves = {"up": "cursor_up", "down": "cursor_down", "pageup": "page_up",
+                 "pagedown": "page_down"}
+        move = moves.get(event.key)
+        if move is not None:
+            event.stop()
+            await self.query_one(OptionList).run_action(move)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

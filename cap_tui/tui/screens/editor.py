@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static, Tree
 
 from ...core.document import Document, EditError
@@ -127,8 +128,16 @@ class EditorScreen(Screen[None]):
     @on(Tree.NodeSelected, "#tree")
     def _selected(self, event: Tree.NodeSelected[Node]) -> None:
         node = event.node.data
-        if node is not None and node.kind is Level.ACTION:
-            self.query_one(NodeForm).focus_field("status")
+        if node is not None and node.kind in (Level.ACTION, Level.PLAN):
+            self.query_one(NodeForm).first_stop()
+
+    def focus_next(self, selector: str | type[Any] = "*") -> Widget | None:
+        """Tab: from the tree, to the field an officer updates first (an action's status, not
+        its id); elsewhere, to the next field."""
+        if isinstance(self.focused, PlanTree) and selector == "*" and \
+                self.query_one(NodeForm).first_stop():
+            return self.focused
+        return super().focus_next(selector)
 
     # -- editing -----------------------------------------------------------------------------
     @on(FieldEdited)
@@ -150,11 +159,13 @@ class EditorScreen(Screen[None]):
         self.live.recheck(node)  # files it again under its new id when the id changed
         if node is self.current:
             self.query_one(NodeForm).show_problems(self.live.of(node))
-        self.query_one(PlanTree).relabel(node, key)
+        tree = self.query_one(PlanTree)
         header = self.query_one(PlanHeader)
         if node.kind is Level.PLAN:
+            tree.relabel_all()  # the as-of date decides which actions are overdue
             header.show(self.plan, self.doc.modified)
         else:
+            tree.relabel(node, key)
             header.follow(self.plan, self.doc.modified)
         self.query_one(SidePane).schedule()
 
@@ -287,11 +298,10 @@ class EditorScreen(Screen[None]):
             return
         self.remove_class("-show-side")
         tree = self.query_one(PlanTree)
-        if node.kind is not Level.PLAN:
-            if tree.tree_node(node) is None:  # hidden by the filter: show everything
-                self.query_one(FilterBar).drop()
-                self._show_only(None)
-            tree.select(node)
+        if tree.tree_node(node) is None:  # hidden by the filter: show everything
+            self.query_one(FilterBar).drop()
+            self._show_only(None)
+        tree.select(node)
         self.current = node
         form = self.query_one(NodeForm)
         if not (field and form.focus_field(field)):

@@ -1,4 +1,7 @@
-"""The line of keys at the bottom of every screen: one widget, redrawn only when its keys change."""
+"""The line of keys at the bottom of every screen: one widget, redrawn only when its keys change.
+
+Every key shown has its whole label: when the line is too narrow for them all, keys give way
+whole, in the order tui/bindings.py gives (`FOOTER_GIVES_WAY`), never cut in the middle."""
 
 from __future__ import annotations
 
@@ -8,7 +11,24 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
-_Key = tuple[str, str, str, bool]  # key, how it is shown (^s), what it does, enabled
+from ..bindings import footer_rank
+
+_Key = tuple[str, str, str, bool, int]  # key, shown (^s), what it does, enabled, rank
+
+
+def _cells(key: _Key) -> int:
+    """The columns a key takes: ` ^s ` and `Save `."""
+    return Text(f" {key[1]} {key[2]} ").cell_len
+
+
+def fit(keys: list[_Key], room: int) -> list[_Key]:
+    """The keys that fit in `room` columns, whole, in their order: the lowest ranked give way
+    first (of equal rank, the rightmost)."""
+    kept = list(keys)
+    while kept and sum(_cells(k) for k in kept) > room:
+        drop = min(range(len(kept)), key=lambda i: (kept[i][4], -i))
+        del kept[drop]
+    return kept
 
 
 class KeysFooter(Widget, can_focus=False):
@@ -87,7 +107,8 @@ class KeysFooter(Widget, can_focus=False):
         actions: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             node, binding, enabled, _tooltip = active
-            shown = (key, self.app.get_key_display(binding), binding.description, enabled)
+            shown = (key, self.app.get_key_display(binding), binding.description, enabled,
+                     footer_rank(binding.id))
             if key == palette_key:
                 if self.app.ENABLE_COMMAND_PALETTE:
                     palette = shown
@@ -118,7 +139,7 @@ class KeysFooter(Widget, can_focus=False):
         room = max(0, width - right.cell_len)
         left = Text(no_wrap=True, overflow="crop")
         self._spans = []
-        for key, shown, words, enabled in keys:
+        for key, shown, words, enabled, _rank in fit(keys, room):
             start = left.cell_len
             left.append(f" {shown} ", key_style if enabled else disabled + Style(bold=True))
             left.append(f"{words} ", words_style if enabled else disabled)

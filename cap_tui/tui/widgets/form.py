@@ -6,16 +6,17 @@ from collections import OrderedDict
 from typing import NamedTuple
 
 from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ...core.model import Node, Plan
 from ...core.problems import Problem, Severity
-from ...core.shape import SHAPE
+from ...core.shape import SHAPE, Level
 from ...core.values import fields_of
 from ...core.vocab import FieldSpec
 from ...render.terminal import safe
@@ -23,6 +24,11 @@ from ..bindings import Scope, bindings
 from ..internals import wrap_now
 from .labels import status_text
 from .safe import SafeInput, SafeTextArea
+
+# The field Tab (from the tree) and enter land in: the one an officer updates, never the id
+FIRST_STOP = {Level.PLAN: "reporting_point", Level.THEME: "title", Level.PROGRAMME: "title",
+              Level.ACTION: "status"}
+NOT_SET = "(not set)"  # a required choice with no value: shown, never offered as a choice
 
 _HINTS = {
     "due": '2025-03, 2025-03-31 or "ongoing"',
@@ -88,7 +94,8 @@ class BoundEditor:
 
 
 class FieldInput(BoundEditor, SafeInput):
-    """A one-line field."""
+    """A one-line field. Out of focus it shows the start of its text (a long title left
+    scrolled to its end showed only its last words); in focus its cursor is at the end."""
 
     def current_text(self) -> str:
         return self.value
@@ -96,6 +103,20 @@ class FieldInput(BoundEditor, SafeInput):
     def put(self, text: str) -> None:
         if self.value != text:
             self.value = text
+        if not self.has_focus:
+            self.to_start()
+
+    def to_start(self) -> None:
+        if self.cursor_position or self.scroll_offset.x:
+            self.cursor_position = 0
+            self.scroll_to(x=0, animate=False, immediate=True)
+
+    def on_focus(self, event: events.Focus) -> None:
+        if not event.from_app_focus:
+            self.cursor_position = len(self.value)
+
+    def on_blur(self) -> None:
+        self.to_start()
 
 
 class FieldSelect(BoundEditor, Select[str]):
@@ -120,7 +141,7 @@ class FieldSelect(BoundEditor, Select[str]):
         self.load(node, text)
 
     def put(self, text: str) -> None:
-        self.value = text or Select.NULL
+        self.value = text if text in self.options else text or Select.NULL
 
 
 class FieldText(BoundEditor, SafeTextArea):
@@ -178,10 +199,15 @@ class Field(NamedTuple):
 
 
 class FieldSet(Vertical):
-    """The fields of one kind of node (an action's, a programme's, ...), with what they show."""
+    """The fields of one kind of node (an action's, a programme's, ...), with what they show;
+    for the plan, its status vocabulary after them, to read (`vocabulary`)."""
 
-    def __init__(self, shape: tuple[str, ...], fields: list[Field]) -> None:
-        super().__init__(*(w for f in fields for w in f.widgets))
+    def __init__(self, shape: tuple[str, ...], fields: list[Field],
+                 vocabulary: Static | None = None) -> None:
+        extra = (Label(Text("Statuses (read only)"), classes="field-label"), vocabulary) \
+            if vocabulary is not None else ()
+        super().__init__(*(w for f in fields for w in f.widgets), *extra)
+        self.vocabulary = vocabulary
         self.shape = shape  # the node's kind and its fields' keys and types
         self.fields = {f.spec.key: f for f in fields}
         self.shown_problems: dict[str, tuple[str, bool]] = {}  # field: (message, is an error)
@@ -257,7 +283,10 @@ class NodeForm(VerticalScroll):
 
     def _new_set(self, node: Node, specs: list[FieldSpec]) -> FieldSet:
         fields = [self._field(spec, node) for spec in specs]
-        new = FieldSet(_shape(node, specs), fields)
+        vocabulary = None
+        if node.kind is Level.PLAN:
+            vocabulary = Static(vocabulary_text(self.plan), classes="vocabulary")
+        new = FieldSet(_shape(node, specs), fields, vocabulary)
         self._sets[new.shape] = new
         self._switch(new)
         while len(self._sets) > self.KEEP:
@@ -270,7 +299,9 @@ class NodeForm(VerticalScroll):
             self._title.update(Text("Nothing selected"))
             return
         heading = Text(SHAPE[node.kind].title + " ", style="bold")
-        heading.append(safe(node.id), style="bold")
+        if node.kind is Level.PLAN:  # it has no id: its title says which plan
+            heading = Text(SHAPE[node.kind].title + ": ", style="bold")
+        heading.append(safe(node.id or node.title), style="bold")
         self._title.update(heading)
 
     def _field(self, spec: FieldSpec, node: Node) -> Field:
@@ -298,19 +329,26 @@ class NodeForm(VerticalScroll):
                                classes="field-text", compact=True)
         elif spec.type in ("status", "choice"):
             options = self._select_options(spec, text)
-            editor = FieldSelect(options, allow_blank=True, value=text or Select.NULL,
+            # a required field offers no blank: a node without a value shows NOT_SET
+            editor = FieldSelect(options, allow_blank=not spec.required,
+                                 value=text if spec.required else text or Select.NULL,
                                  prompt="(none)", compact=True)
             editor.options = tuple(v for _, v in options)
         else:
             editor = FieldInput(text, placeholder=_HINTS.get(spec.type, ""),
-                                classes="field-line", compact=True)
+                                classes="field-line", compact=True, select_on_focus=False)
         editor.node, editor.field_key, editor.committed = node, spec.key, text
         assert isinstance(editor, Widget)
         return editor
 
     def _select_options(self, spec: FieldSpec, current: str) -> list[tuple[Text, str]]:
         """A status's or a choice's options, with the value the node has even when it is not
-        one of them (shown as such, never dropped)."""
+        one of them (shown as such, never dropped), and NOT_SET first when a required field
+        has none."""
+        unset = [(Text(NOT_SET, style="bold red"), "")] if spec.required and not current else []
+        return unset + self._choices(spec, current)
+
+    def _choices(self, spec: FieldSpec, current: str) -> list[tuple[Text, str]]:
         if spec.type == "status":
             options = [(status_text(s), k) for k, s in self.plan.statuses.items()]
             if current and current not in self.plan.statuses:
@@ -336,6 +374,8 @@ class NodeForm(VerticalScroll):
             else:
                 assert isinstance(editor, BoundEditor)
                 editor.load(node, text)
+        if fields.vocabulary is not None:
+            fields.vocabulary.update(vocabulary_text(self.plan))
 
     def show_problems(self, problems: list[Problem]) -> None:
         by_field: dict[str, list[Problem]] = {}
@@ -362,13 +402,62 @@ class NodeForm(VerticalScroll):
                 widget.set_class(warning, "-warning")
 
     def focus_field(self, key: str) -> bool:
+        """Put the cursor in a field, its label in sight above it."""
         field = self._fields.get(key)
         if field is None:
             return False
-        editor = field.editor
-        editor.focus()
-        self.scroll_to_widget(editor)
+        field.editor.focus(scroll_visible=False)
+        self.call_after_refresh(self._reveal, field.label, field.editor)
         return True
+
+    def first_stop(self) -> bool:
+        """Put the cursor in the field an officer updates first (FIRST_STOP): Tab from the
+        tree lands there, not in the id."""
+        node = self.node
+        if node is None:
+            return False
+        return self.focus_field(FIRST_STOP.get(node.kind, "title")) or self.focus_field("title")
+
+    def _reveal(self, *widgets: Widget) -> None:
+        """Scroll so that these widgets (a label and its editor) are in sight together."""
+        regions = [w.region for w in widgets if w.region]
+        if regions:
+            self._scroll_into_view(Region.from_union(regions))
+
+    def _scroll_into_view(self, screen_region: Region) -> None:
+        """Scroll the form (only if need be) so that a region of the screen is inside it."""
+        view = self.scrollable_content_region
+        if not view or view.contains_region(screen_region):
+            return
+        x, y = self.scroll_offset
+        virtual = screen_region.translate((x - view.x, y - view.y))
+        self.scroll_to_region(virtual, animate=False, immediate=True, force=True)
+
+    @on(TextArea.SelectionChanged)
+    def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:
+        """Keep the cursor of a text field in sight: ctrl+end in a long text, or typing past
+        the bottom of the form, scrolls the form to it (the field scrolls itself within)."""
+        area = event.text_area
+        if area.has_focus:
+            self.call_after_refresh(self._show_cursor, area)
+
+    def _show_cursor(self, area: TextArea) -> None:
+        if area.has_focus and area.region:
+            x, y = area.cursor_screen_offset
+            self._scroll_into_view(Region(x, y, 1, 1))
+
+
+def vocabulary_text(plan: Plan) -> Text:
+    """The plan's statuses, one a line: label, key and whether it counts as finished."""
+    out = Text()
+    for key, status in plan.statuses.items():
+        if out:
+            out.append("\n")
+        out.append_text(status_text(status))
+        out.append(f"  {safe(key)}", style="dim")
+        if status.finished:
+            out.append("  finished")
+    return out or Text("(none declared)")
 
 
 def _shape(node: Node, specs: list[FieldSpec]) -> tuple[str, ...]:

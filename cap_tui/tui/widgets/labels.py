@@ -5,11 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 
 from ...core.model import Node, Plan
-from ...core.shape import Level
+from ...core.shape import SHAPE, Level
 from ...core.vocab import Status
 from ...render.terminal import RAG_STYLE, safe
 
 LABEL_FIELDS = frozenset({"id", "title", "status", "due", "kind"})  # what a tree line shows
+STATUS_WIDTH = 12  # a status in a tree line, at most ("In progress", "Completed")
+MIN_TITLE = 18  # the title a tree line keeps before its status is shortened, then left out
+_SHORTEST_STATUS = 4  # "[In…]" and less says nothing: the status is left out instead
 
 
 def status_text(status: Status | None, raw: str = "", width: int = 0) -> Text:
@@ -26,23 +29,41 @@ def status_text(status: Status | None, raw: str = "", width: int = 0) -> Text:
     return Text(safe(label), style=style)
 
 
-def node_label(plan: Plan, node: Node, statuses: dict[str, Status]) -> Text:
-    """A tree line: id and title; for an action, its status in words and an overdue marker."""
+def node_label(plan: Plan, node: Node, statuses: dict[str, Status], width: int = 0) -> Text:
+    """A tree line: id and title; for an action, its status in words and an overdue marker.
+
+    `width` (0: no limit): the cells the line has. What matters is kept whole: the id, the
+    overdue marker and MIN_TITLE cells of title; the status is shortened to make room for them,
+    or left out when even a short one does not fit (the form beside shows it); the title is
+    cut with an ellipsis."""
     title = safe(node.title) or "(untitled)"
     if node.kind is not Level.ACTION:
-        label = Text(title, style="bold" if node.kind is Level.THEME else "")
+        if node.kind is Level.PLAN:
+            label = Text(SHAPE[Level.PLAN].title + ": ", style="bold")
+            label.append(title, style="bold")
+        else:
+            label = Text(title, style="bold" if node.kind is Level.THEME else "")
         if node.data.get("kind") == "projects":
             label.append(" (projects)", style="dim")
-        return label
+        return _fit(label, width)
     raw = node.text("status")
-    status = statuses.get(raw)
     label = Text(safe(node.id), style="bold")
     label.append(" ")
-    label.append("[")
-    label.append_text(status_text(status, raw, 12))
-    label.append("]")
-    if plan.is_overdue(node):
-        label.append(" OVERDUE", style="bold red")
-    label.append(" ")
+    overdue = plan.is_overdue(node)
+    room = width - label.cell_len - MIN_TITLE - (len(" OVERDUE") if overdue else 0) - 3
+    status_width = STATUS_WIDTH if not width else min(STATUS_WIDTH, room)
+    if status_width >= _SHORTEST_STATUS:
+        label.append("[")
+        label.append_text(status_text(statuses.get(raw), raw, status_width))
+        label.append("] ")
+    if overdue:
+        label.append("OVERDUE ", style="bold red")
     label.append(title)
+    return _fit(label, width)
+
+
+def _fit(label: Text, width: int) -> Text:
+    """The label cut to `width` cells with an ellipsis (0: as it is)."""
+    if width > 0 and label.cell_len > width:
+        label.truncate(width, overflow="ellipsis")
     return label

@@ -18,8 +18,8 @@ from ...core.live import LiveProblems
 from ...core.model import Node, Plan
 from ...core.problems import Problem, Severity
 from ...core.shape import SHAPE, Level
-from ...core.summary import Summary, summarise
-from ...render.terminal import RAG_STYLE, safe
+from ...core.summary import Summary, percent, summarise
+from ...render.terminal import RAG_STYLE, plural, safe
 
 
 def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = None) -> Text:
@@ -34,21 +34,22 @@ def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = N
         n = t.by_status.get(key, 0)
         if not n:
             continue
-        out.append(f"{n:>4} {t.percent(n):3.0f}% ")
+        out.append(f"{n:>4} {percent(n, t.total):3d}% ")
         out.append(safe(st.label), style=RAG_STYLE.get(st.colour, ""))
         out.append("\n")
     if t.by_status.get("?"):
         n = t.by_status["?"]
-        out.append(f"{n:>4} {t.percent(n):3.0f}% ", style="")
+        out.append(f"{n:>4} {percent(n, t.total):3d}% ", style="")
         out.append("no valid status\n", style="bold red")
-    out.append(f"\nFinished   {t.finished:>4} {t.percent(t.finished):3.0f}%\n")
+    out.append(f"\nFinished   {t.finished:>4} {percent(t.finished, t.total):3d}%\n")
     out.append("Overdue    ")
     out.append(f"{len(t.overdue):>4}\n", style="bold red" if t.overdue else "")
     out.append(f"Due soon   {len(t.due_soon):>4}\n")
     errors, warnings = problems
     out.append("Problems   ")
-    out.append(f"{errors:>4} errors", style="bold red" if errors else "")
-    out.append(f", {warnings} warnings\n")
+    out.append(" " * max(0, 4 - len(str(errors))) + plural(errors, "error"),
+               style="bold red" if errors else "")
+    out.append(f", {plural(warnings, 'warning')}\n")
     if s.today:
         out.append(f"as of {s.today.isoformat()}", style="dim")
     return out
@@ -59,11 +60,11 @@ def summary_strip(s: Summary, problems: tuple[int, int], shown_of: int | None = 
     t = s.overall
     errors, warnings = problems
     head = f"{t.total} of {shown_of}" if shown_of is not None else f"{t.total} actions"
-    out = Text(f"{head} · {t.finished} finished {t.percent(t.finished):.0f}% · ")
+    out = Text(f"{head} · {t.finished} finished {percent(t.finished, t.total)}% · ")
     out.append(f"{len(t.overdue)} overdue", style="bold red" if t.overdue else "")
     out.append(f" · {len(t.due_soon)} due soon · ")
-    out.append(f"{errors} errors", style="bold red" if errors else "")
-    out.append(f" · {warnings} warnings")
+    out.append(plural(errors, "error"), style="bold red" if errors else "")
+    out.append(f" · {plural(warnings, 'warning')}")
     return out
 
 
@@ -140,7 +141,8 @@ class SidePane(Vertical):
         self.strip.update(summary_strip(s, counts, total))
         self.query_one(ProblemsPane).show(self.live.listed())
         title = Text("Problems", style="bold")
-        title.append(f" ({counts[0]} errors, {counts[1]} warnings) · p", style="dim")
+        title.append(f" ({plural(counts[0], 'error')}, {plural(counts[1], 'warning')}) · p",
+                     style="dim")
         self.query_one("#problems-title", Static).update(title)
 
     def schedule(self) -> None:

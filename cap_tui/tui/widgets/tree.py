@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widgets import Tree
@@ -22,17 +23,20 @@ from ...core.shape import SHAPE, Level
 from ...render.terminal import safe
 from ..bindings import Scope, bindings
 from ..internals import repaint_lines
-from ..screens.dialogs import ChoiceScreen, PickScreen
+from ..screens.dialogs import ChoiceScreen, MoveScreen
 from .labels import LABEL_FIELDS, node_label
 
 EAGER_LIMIT = 400  # plans with more actions than this open with programmes folded
+_TOGGLE = Style.from_meta({"toggle": True})  # what Tree marks its fold icons with
 
 
 Restructured = Callable[[Node | None, str, str], None]  # (node to show, field to edit, note)
 
 
 class PlanTree(Tree[Node]):
-    """Typed tree of a plan. Programmes fill in their actions when first expanded."""
+    """Typed tree of a plan: the plan itself on the first line (its council, dates and
+    vocabulary are edited there), then its themes. Programmes fill in their actions when first
+    expanded. Each line is drawn to fit the tree's width (`render_label`)."""
 
     BINDINGS = bindings(Scope.TREE)
 
@@ -66,6 +70,8 @@ class PlanTree(Tree[Node]):
         self._lines_of.clear()
         statuses = self.plan.statuses
         eager = first_build and sum(1 for _ in self.plan.actions()) <= EAGER_LIMIT
+        root = self.plan.root
+        self._lines_of[root] = self.root.add_leaf(node_label(self.plan, root, statuses), root)
         for theme in self.plan.themes:
             shown = [p for p in theme.children if self._shows(p)]
             if filter_fn and not shown and not self._matches(theme):
@@ -160,6 +166,35 @@ class PlanTree(Tree[Node]):
         event.prevent_default()  # instead of Tree's own handler
         repaint_lines(self, event.size.height)
 
+    def render_label(self, node: TreeNode[Node], base_style: Style, style: Style) -> Text:
+        """A line's label fitted to the cells left of the tree's width (labels.node_label
+        decides what is kept), after its fold icon, as Tree draws it."""
+        data = node.data
+        if data is None:
+            return super().render_label(node, base_style, style)
+        icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        prefix = (icon, base_style + _TOGGLE) if node.allow_expand else ("", base_style)
+        room = self._room(data) - len(prefix[0]) if self.size.width else 0
+        label = node_label(self.plan, data, self.plan.statuses, max(room, 1) if room else 0)
+        label.stylize(style)
+        return Text.assemble(prefix, label)
+
+    def get_label_width(self, node: TreeNode[Node]) -> int:
+        """The label's width as drawn, without drawing it (every line is measured at each
+        rebuild): never wider than the tree, so it never scrolls sideways."""
+        icon = len(self.ICON_NODE) if node.allow_expand else 0
+        label = node.label  # always Text here (node_label)
+        width = (label.cell_len if isinstance(label, Text) else len(label)) + icon
+        if node.data is not None and self.size.width:
+            width = min(width, self._room(node.data))
+        return width
+
+    def _room(self, node: Node) -> int:
+        """The cells a node's line has for its label: the tree's width (less its scrollbar)
+        less the guides."""
+        depth = max(SHAPE[node.kind].depth - 1, 0)
+        return self.scrollable_content_region.width - depth * self.guide_depth
+
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         node = event.node.data
         if node is not None and node.kind is Level.PROGRAMME:
@@ -206,6 +241,12 @@ class PlanTree(Tree[Node]):
         if t is not None and (key is None or key in LABEL_FIELDS):
             t.set_label(node_label(self.plan, node, self.plan.statuses))
 
+    def relabel_all(self) -> None:
+        """Draw every line again: after an edit of the plan's own fields (its as-of date
+        decides what is overdue)."""
+        for node, line in self._lines_of.items():
+            line.set_label(node_label(self.plan, node, self.plan.statuses))
+
     def action_expand_node(self) -> None:
         if self.cursor_node is not None:
             self.cursor_node.expand()
@@ -232,10 +273,20 @@ class PlanTree(Tree[Node]):
             return
         self.restructured(node, "title", f"Added {node.kind} {node.id}: give it a title")
 
+    def _not_the_plan(self, sel: Node | None, what: str) -> bool:
+        """Whether `sel` is a node the structure keys act on; on the plan's own line, says why
+        nothing happens."""
+        if sel is not None and sel.kind is Level.PLAN:
+            self.notify(f"The plan itself cannot be {what}: select a theme, programme or action",
+                        markup=False)
+            return False
+        return sel is not None
+
     def action_duplicate(self) -> None:
         sel = self.current
-        if sel is None or sel.kind is Level.PLAN:
+        if not self._not_the_plan(sel, "duplicated"):
             return
+        assert sel is not None
         try:
             node = self.doc.duplicate(sel)
         except EditError as exc:
@@ -245,8 +296,9 @@ class PlanTree(Tree[Node]):
 
     def action_delete(self) -> None:
         sel = self.current
-        if sel is None or sel.kind is Level.PLAN:
+        if not self._not_the_plan(sel, "deleted"):
             return
+        assert sel is not None
         count = sum(1 for n in sel.walk() if n.kind is Level.ACTION and n is not sel)
         question = Text(f"Delete {SHAPE[sel.kind].word} ")
         question.append(safe(sel.id), style="bold")
@@ -271,7 +323,7 @@ class PlanTree(Tree[Node]):
 
     def action_move(self, step: int) -> None:
         sel = self.current
-        if sel is not None and sel.kind is not Level.PLAN and self.doc.move(sel, step):
+        if self._not_the_plan(sel, "moved") and sel is not None and self.doc.move(sel, step):
             self.restructured(sel, "", "")
 
     def action_move_to(self) -> None:
@@ -280,29 +332,18 @@ class PlanTree(Tree[Node]):
         if sel is None or sel.kind not in (Level.ACTION, Level.PROGRAMME):
             self.notify("Select an action (or a programme) to move", markup=False)
             return
-        parent_level = SHAPE[sel.kind].parent
-        targets = [n for n in self.plan.nodes()
-                   if n.kind is parent_level and n is not sel.parent]
-        items = []
-        for t in targets:
-            label = Text(safe(t.id) + "  ", style="bold")
-            label.append(safe(t.title))
-            if t.kind is Level.PROGRAMME and t.theme is not None:
-                label.append(f"  ({safe(t.theme.title)})", style="dim")
-            items.append(label)
 
-        def done(index: int | None) -> None:
-            if index is None:
+        def done(target: Node | None) -> None:
+            if target is None:
                 return
             try:
-                self.doc.move_to(sel, targets[index])
+                self.doc.move_to(sel, target)
             except EditError as exc:
                 self.notify(str(exc), severity="error", markup=False)
                 return
-            self.restructured(sel, "", f"Moved {sel.id} to {targets[index].title}")
+            self.restructured(sel, "", f"Moved {sel.id} to {target.title}")
 
-        what = SHAPE[parent_level].word if parent_level else ""
-        self.app.push_screen(PickScreen(f"Move {sel.id} to which {what}?", items), done)
+        self.app.push_screen(MoveScreen(sel, self.plan), done)
 
 
 def _where_to_add(root: Node, sel: Node | None, kind: str) -> tuple[Node, Node | None]:

@@ -1,0 +1,70 @@
+"""`cap status --stale` output: who is late, lead by lead, as text or JSON.
+
+One line per stale action under its lead, saying how many reporting points its progress update
+has been the same for. Plan text (titles, leads, point names) is made safe and clipped, never
+interpreted; JSON has it exactly.
+"""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from ..core.stale import ReportingPoint, StaleAction, StaleReport
+from .terminal import Out, clip, plural, safe, write_json
+
+__all__ = ["by_lead", "stale_json", "write_stale", "write_stale_json"]
+
+NO_LEAD = "(no lead)"
+
+
+def by_lead(actions: list[StaleAction]) -> dict[str, list[StaleAction]]:
+    """The actions grouped by lead, leads in the order they first appear (the plan's order)."""
+    groups: dict[str, list[StaleAction]] = {}
+    for a in actions:
+        groups.setdefault(a.lead.strip() or NO_LEAD, []).append(a)
+    return groups
+
+
+def _point(p: ReportingPoint) -> str:
+    return f"{safe(p.label)} ({p.date}, {p.rev[:7]})"
+
+
+def _same_for(a: StaleAction) -> str:
+    """`same for 2 points (since Q1)`."""
+    since = f" (since {safe(a.since.label)})" if a.since is not None else ""
+    return f"same for {plural(a.points, 'point')}{since}"
+
+
+def write_stale(out: Out, path: str, report: StaleReport) -> None:
+    """The report as text: a headline, then each lead with their stale actions."""
+    w = min(out.width, 100) if out.tty else 10_000
+    n = len(report.actions)
+    out.line((clip(f"{safe(path)}: {plural(n, 'action')} not updated since "
+                   f"{_point(report.point)}", w), "bold"))
+    id_w = min(max((len(safe(a.id)) for a in report.actions), default=0), 16)
+    for lead, actions in by_lead(report.actions).items():
+        out.line("")
+        out.line((clip(f"{safe(lead)} ({len(actions)})", w), "bold"))
+        for a in actions:
+            tail = f"  {_same_for(a)}"
+            head = f"  {safe(a.id):<{id_w}}  "
+            title = clip(safe(a.title), max(w - len(head) - len(tail), 10))
+            out.line(head, title, (tail, "yellow" if a.points > 1 else ""))
+
+
+def _point_json(p: ReportingPoint | None) -> dict[str, str] | None:
+    return None if p is None else {"rev": p.rev, "label": p.label, "date": p.date}
+
+
+def stale_json(path: str, report: StaleReport) -> dict[str, Any]:
+    """The report as JSON values: the point, and each action with its lead."""
+    return {
+        "path": path,
+        "point": _point_json(report.point),
+        "actions": [{"id": a.id, "title": a.title, "lead": a.lead, "points": a.points,
+                     "since": _point_json(a.since)} for a in report.actions],
+    }
+
+
+def write_stale_json(stream: IO[str], path: str, report: StaleReport) -> None:
+    write_json(stream, stale_json(path, report))
