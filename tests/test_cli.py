@@ -264,7 +264,8 @@ def test_set_to_the_same_value_leaves_the_file_alone(tmp_path, capsys):
     ("source", "node", "field", "value", "message"),
     [
         (SMALL, "P-01", "status", "purple", '"purple" is not a status of this plan; use one of: '
-         "not-started, green, amber, red, completed, carried-forward, cancelled"),
+         '"Not started" (not-started), "On track" (green), "At risk" (amber), "Off track" '
+         '(red), "Completed", "Carried forward" (carried-forward), "Cancelled"'),
         (SMALL, "P-01", "due", "March", '"March" is not an expected completion: write a month '
          '("2025-03"), a date (2025-03-31) or "ongoing"'),
         (SMALL, "P-01", "due", "2025-02-30", '"2025-02-30" is not a real date'),

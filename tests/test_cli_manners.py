@@ -353,19 +353,20 @@ def test_status_stale_lists_who_is_late_by_lead(late, capsys):
     code, out, err = cap(capsys, "status", "--stale", late)
     assert (code, err) == (0, "")
     rev = git(late.parent, "rev-parse", "HEAD~1").strip()
-    # render/stale.py's report: leads in the plan's order; P-01's update was rewritten
+    # render/stale.py's report: leads in the plan's order; P-01's update was rewritten; the
+    # columns aligned (id, how long, title last)
     assert out.splitlines() == [
         f"{late}: 4 actions not updated since Mid-Year (2024-12-01, {rev[:7]})",
         "",
         "Housing Team (1)",
-        "  P-02  Review allocations  same for 1 point (since Mid-Year)",
+        "  P-02  same for 1 point (since Mid-Year)  Review allocations",
         "",
         "Parks Team (2)",
-        "  Q-01  Plant 500 trees  same for 1 point (since Mid-Year)",
-        "  Q-02  Resurface the park paths  same for 1 point (since Mid-Year)",
+        "  Q-01  same for 1 point (since Mid-Year)  Plant 500 trees",
+        "  Q-02  same for 1 point (since Mid-Year)  Resurface the park paths",
         "",
         "Estates (1)",
-        "  Q-04  Refit the pavilion  same for 1 point (since Mid-Year)",
+        "  Q-04  same for 1 point (since Mid-Year)  Refit the pavilion",
     ]
 
 
@@ -439,3 +440,129 @@ async def test_the_editors_filter_finds_the_stale_actions_once(late) -> None:
         await settle(pilot, 2)
         assert bar.has_class("-invalid") and "no status" in str(bar.tooltip)
         assert [i for i in tree_ids(app) if i[:2] in ("P-", "Q-")] == []
+
+
+# -- follow-ups: one rounding in the report, counted words, nothing cut in a pipe ----------------
+def test_the_report_rounds_as_status_does(capsys):
+    from cap_tui.core import summary
+    from cap_tui.render import report_style
+
+    assert report_style.percent is summary.percent  # one rounding, in one place
+    _, status, _ = cap(capsys, "status", EXAMPLE)
+    for fmt in ("md", "html"):
+        code, out, _ = cap(capsys, "report", EXAMPLE, "--format", fmt, "-o", "-")
+        assert code == 0 and "8 actions · 1 finished (13%) · 1 overdue" in out
+    assert "8 actions · 1 finished (13%) · 1 overdue" in status
+
+
+def test_history_of_every_action_counts_one_action_as_one():
+    from cap_tui.core.history import Timeline
+    from cap_tui.render.history import write_history_all
+
+    screen = io.StringIO()
+    write_history_all(Out(screen), [Timeline("P-01", statuses=["green"], changes=1, present=True)])
+    assert screen.getvalue().splitlines()[-1] == "1 action; 0 slipped at least once"
+
+
+LONG = " ".join(f"word{i}" for i in range(60))
+
+
+def test_diff_piped_shows_a_new_text_whole_and_a_terminal_cuts_it(tmp_path, capsys):
+    from cap_tui.core.diff import diff_plans
+    from cap_tui.render.diff import render_markdown, render_text
+
+    new = plan_with(tmp_path, 'status = "green"\n', f'status = "green"\nprogress = "{LONG}"\n')
+    code, out, _ = cap(capsys, "diff", SMALL, new)
+    assert code == 1 and f"{{+{LONG}+}}" in " ".join(out.split())
+    d = diff_plans(load_plan(SMALL), load_plan(new))
+    assert LONG in render_markdown(d)  # a document for a merge request: whole
+    screen = Tty()
+    render_text(d, Out(screen, colour=False))
+    shown = " ".join(screen.getvalue().split())
+    assert "word39 …+}" in shown and "word40" not in shown
+
+
+def test_set_on_a_terminal_says_the_whole_change_when_it_fits(tmp_path, monkeypatch):
+    path = plan_with(tmp_path)
+    value = "Consultation closed; the new allocations policy goes to cabinet in March."
+    screen = Tty()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["set", str(path), "P-02", "progress", value]) == 0
+    assert screen.getvalue() == f"P-02.progress: Consultation extended. -> {value}\n"
+    screen.truncate(0)
+    screen.seek(0)
+    monkeypatch.setenv("COLUMNS", "60")  # a narrow terminal: one screen line, cut
+    assert main(["set", str(path), "P-02", "progress", "Approved by cabinet " * 5]) == 0
+    [line] = screen.getvalue().splitlines()
+    assert len(line) == 60 and line.endswith("…") and line.startswith(f"P-02.progress: {value[:8]}")
+
+
+def test_get_takes_json_and_format_json(capsys):
+    from cap_tui.commands import fields as fields_cmd
+
+    assert parse(fields_cmd, SMALL, "P-02", "due", "--json").format == "json"
+    assert parse(fields_cmd, SMALL, "P-02", "due").format == "text"
+    assert cap(capsys, "get", "--format", "json", SMALL, "P-03", "due") == (0, '"2024-06-30"\n', "")
+    assert cap(capsys, "get", "--json", SMALL, "P-03", "due") == (0, '"2024-06-30"\n', "")
+    assert cap(capsys, "get", SMALL, "P-03", "due") == (0, "2024-06-30\n", "")
+
+
+def test_import_dry_run_json(tmp_path, capsys):
+    path = plan_with(tmp_path)
+    before = path.read_bytes()
+    sheet = tmp_path / "r.csv"
+    sheet.write_bytes(b"ID,New status,New progress update\r\nP-02,Off track,Still consulting.\r\n"
+                      b"Q-01,red,\r\n")
+    code, out, err = cap(capsys, "import", sheet, "--into", path, "--dry-run", "--json")
+    doc = json.loads(out)
+    assert (code, err, path.read_bytes()) == (0, "", before)
+    assert (doc["changed"], doc["unchanged"], doc["problems"], doc["written"]) == (
+        {"P-02": ["status", "progress"]}, 1, [], False)
+    [action] = doc["diff"]["actions"]
+    assert [(f["field"], f["new"]) for f in action["fields"]] == [
+        ("status", "red"), ("progress", "Still consulting.")]
+    sheet.write_bytes(b"ID,New status\r\nP-02,Greenish\r\n")
+    code, out, _ = cap(capsys, "import", sheet, "--into", path, "--dry-run", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["diff"] is None
+    assert doc["problems"][0]["where"] == f'{sheet}: row 2, column B "New status"'
+    code, out, err = cap(capsys, "import", sheet, "--into", path, "--json")  # not a dry run
+    assert (code, out, path.read_bytes()) == (2, "", before)
+    assert err == "cap: --json goes with --into PATH --dry-run: what would change, for tools\n"
+
+
+def test_a_status_the_plan_lacks_is_answered_with_its_labels(tmp_path, capsys):
+    code, _, err = cap(capsys, "set", plan_with(tmp_path), "P-01", "status", "purple")
+    assert code == 1 and err.endswith(
+        '"purple" is not a status of this plan; use one of: "Not started" (not-started), '
+        '"On track" (green), "At risk" (amber), "Off track" (red), "Completed", '
+        '"Carried forward" (carried-forward), "Cancelled" [P-01.status]\n')
+
+
+@pytest.fixture
+def later(late: Path) -> Path:
+    """`late`, then moved to Q4 with Q-01's update written: P-01 the same since Q3, the others
+    since Mid-Year (two points)."""
+    text = late.read_text(encoding="utf-8").replace('"Q3"', '"Q4"').replace(
+        'status = "red"\n', 'status = "red"\nprogress = "Planted."\n', 1)
+    late.write_text(text, encoding="utf-8")
+    git(late.parent, "commit", "-qam", "Q4")
+    return late
+
+
+def test_stale_rows_align_their_columns(later, capsys):
+    code, out, _ = cap(capsys, "status", "--stale", later)
+    rows = [line for line in out.splitlines() if line.startswith("  ")]
+    assert code == 0 and [r.split()[0] for r in rows] == ["P-01", "P-02", "Q-02", "Q-04"]
+    assert rows[0] == "  P-01  same for 1 point (since Q3)         Open the new hostel"
+    assert rows[1] == "  P-02  same for 2 points (since Mid-Year)  Review allocations"
+    titles = ["Open the new hostel", "Review allocations", "Resurface the park paths",
+              "Refit the pavilion"]
+    assert {r.index(t) for r, t in zip(rows, titles, strict=True)} == {44}
+
+
+def test_stale_on_a_terminal_is_one_screen_line_a_row(later):
+    lines = on_tty(status_cmd, "--stale", later, columns=60).splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    assert "  Q-02  same for 2 points (since Mid-Year)  Resurface the p…" in lines

@@ -114,7 +114,7 @@ def test_apply_on_a_changed_plan_keeps_the_edit_that_clashed(tmp_path: Path) -> 
     assert "COM-01.status not applied: clash: COM-01: status is" in proc.stderr
     assert "status is 'amber' in the file, not 'in-progress', so it was not set to 'green'" \
         in proc.stderr
-    assert "1 did not apply and is still kept in the journal" in proc.stderr
+    assert "1 edit did not apply and is still kept in the journal" in proc.stderr
     text = path.read_text(encoding="utf-8")
     assert 'status = "amber"' in text and "Report to cabinet in March." in text
     assert text.count("A new action typed before the crash") == 1

@@ -212,13 +212,13 @@ def test_the_report_as_text_and_json(repo: tuple[Repo, list[str]]) -> None:
         f"plan.toml: 3 actions not updated since Q2 (2024-09-30, {shas[1][:7]})",
         "",
         "Bob (1)",
-        "  A-4  Action A-4  same for 2 points (since Q1)",
+        "  A-4  same for 2 points (since Q1)  Action A-4",
         "",
         "Alice (1)",
-        "  A-5  [bold]Late\\x1b[31m one  same for 2 points (since Q1)",
+        "  A-5  same for 2 points (since Q1)  [bold]Late\\x1b[31m one",
         "",
         "(no lead) (1)",
-        "  A-6  Action A-6  same for 1 point (since Q2)",
+        "  A-6  same for 1 point (since Q2)   Action A-6",
     ]
     out = io.StringIO()
     write_stale_json(out, "plan.toml", report)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from ..exit import Exit
-from ..render.terminal import Out, err, write_bytes
+from ..render.terminal import Out, err, safe, write_bytes
 from .common import add_format
 
 USAGE = ("cap diff [--format F | --json] OLD NEW | PATH | REV PATH | REV1 REV2 PATH\n"
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> Exit:
     try:
         old, new = _sides(args.args)
     except (_Trouble, GitError) as exc:
-        err(str(exc))
+        err(safe(str(exc), one_line=False))
         return Exit.FAILURE
     plans = []
     for side in (old, new):
@@ -131,7 +131,7 @@ def _textconv(paths: list[str]) -> Exit:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        err(f"{path}: cannot read the file: {exc.strerror or exc}")
+        err(f"{safe(path)}: cannot read the file: {exc.strerror or exc}")
         return Exit.FAILURE
     try:
         source = decode(path, raw)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from ..exit import Exit
 from ..render.problems import report
-from ..render.terminal import err, safe, write_json
+from ..render.terminal import clip, err, safe, width, write_json
+from .common import add_format
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -28,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
                             help="add FIELD although the node's level does not declare it "
                             "(without this, a field cap does not know is refused as a typo)")
     else:
-        parser.add_argument("--json", action="store_true", help="print the value as JSON")
+        add_format(parser, help="text (the default: the value as the plan writes it, control "
+                   "characters shown as escapes) or json (the value exactly, for tools)")
 
 
 def run(args: argparse.Namespace) -> Exit:
@@ -115,7 +117,7 @@ def _get(args: argparse.Namespace) -> Exit:
             + _did_you_mean(args.field, _known_fields(plan, node)))
         return Exit.PROBLEMS
     value = node.data.get(args.field)  # None: a field the node may have but does not
-    if args.json:
+    if args.format == "json":
         write_json(sys.stdout, value, indent=None,
                    default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
         return Exit.OK
@@ -257,12 +259,17 @@ def _set_locked(args: argparse.Namespace, text: str) -> Exit:
     except (SaveError, SaveFailed) as exc:  # the message names the file and what to do
         err(safe(str(exc)))
         return Exit.FAILURE
-    if sys.stderr.isatty():
-        new = node.text(args.field)
-        sys.stderr.write(f"{args.id}.{args.field}: {safe(_short(old))} -> {safe(_short(new))}\n")
+    if sys.stderr.isatty():  # a person is watching: say what changed, on one screen line
+        sys.stderr.write(_changed_line(f"{args.id}.{args.field}", old, node.text(args.field),
+                                       width(sys.stderr)) + "\n")
     return Exit.OK
 
 
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 40 else text[:39] + "…"
+def _changed_line(what: str, old: str, new: str, columns: int) -> str:
+    """`COM-01.status: green -> amber` in `columns` (the terminal's width, or COLUMNS): each
+    value on one line, the old one given at most half the room, cut with `…` only if it must."""
+    head = f"{safe(what)}: "
+    old, new = (" ".join(safe(t).split()) for t in (old, new))
+    room = max(columns - len(head) - len(" -> "), 20)
+    old = clip(old, max(room // 2, room - len(new)))
+    return f"{head}{old} -> {clip(new, room - len(old))}"

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ..exit import Exit
-from ..render.terminal import Out, err, safe
+from ..render.terminal import Out, err, plural, safe
 from .common import add_format
 
 USAGE = "cap history [--json] ID [PATH]\n       cap history --all [--json] [PATH]"
@@ -36,7 +36,7 @@ def _plan_path(given: list[str]) -> str:
     if len(found) == 1:
         return str(found[0])
     raise ValueError("name the plan file: cap history ID PATH"
-                     + (f" (plans/ has {len(found)})" if found else ""))
+                     + (f" (plans/ has {plural(len(found), 'plan')})" if found else ""))
 
 
 def run(args: argparse.Namespace) -> Exit:
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> Exit:
             raise ValueError(f"give the id of an action\nusage: {USAGE}")
         return _one(rest[0], _plan_path(rest[1:]), args)
     except (ValueError, GitError) as exc:
-        err(str(exc))
+        err(safe(str(exc), one_line=False))
         return Exit.FAILURE
 
 

@@ -1,6 +1,6 @@
 """`cap import`: returned sheets back into a plan, or a new plan from a council's spreadsheet.
 
-    cap import FILE... --into PATH [--dry-run] [--yes] [--add]
+    cap import FILE... --into PATH [--dry-run [--json]] [--yes] [--add]
     cap import FILE... --new PATH --council TEXT --title TEXT --period TEXT [--as-of DATE]
 
 `--into` shows the change as `cap diff` would, then writes it (asking first on a terminal,
@@ -19,16 +19,17 @@ from typing import TYPE_CHECKING, Any
 from ..exit import Exit
 from ..render.problems import report
 from ..render.terminal import err, plural, safe
-from .common import date_arg
+from .common import add_format, date_arg
 
 if TYPE_CHECKING:
+    from ..core.diff import PlanDiff
     from ..core.document import Document
     from ..core.importing import ImportResult
     from ..core.sheets import Table
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    parser.usage = ("cap import FILE... --into PATH [--dry-run] [--yes] [--add]\n"
+    parser.usage = ("cap import FILE... --into PATH [--dry-run [--json]] [--yes] [--add]\n"
                     "       cap import FILE... --new PATH --council TEXT --title TEXT "
                     "--period TEXT [--as-of DATE]")
     parser.add_argument("files", nargs="+", metavar="FILE",
@@ -46,9 +47,14 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--period", help='the new plan\'s period, like "2025-26" (--new)')
     parser.add_argument("--as-of", type=date_arg, metavar="DATE",
                         help="the new plan's as-of date, YYYY-MM-DD (--new; default today)")
+    add_format(parser, help="with --into and --dry-run: text (the default) or json for tools: "
+               "the changes, the sheets' problems and notes, and the diff (as cap diff --json)")
 
 
 def run(args: argparse.Namespace) -> Exit:
+    if args.format == "json" and not (args.into and args.dry_run):
+        err("--json goes with --into PATH --dry-run: what would change, for tools")
+        return Exit.FAILURE
     return _new(args) if args.new else _into(args)
 
 
@@ -117,6 +123,8 @@ def _update(args: argparse.Namespace, tables: list[Table]) -> Exit:
         return Exit.FAILURE
     before = _snapshot(doc.plan.data)
     result = update_plan(doc, tables, add=args.add)
+    if args.format == "json":
+        return _dry_run_json(before, doc, result, args.files)
     refused = _refused(result, path)
     if refused is not None:
         return refused
@@ -144,24 +152,47 @@ def _snapshot(value: Any) -> Any:
     return value
 
 
-def _show(before: dict[str, Any], doc: Document, result: ImportResult,
-          files: list[str]) -> None:
-    """The change as `cap diff` shows it (of the nodes the import changed), and a summary."""
+def _diff(before: dict[str, Any], doc: Document, result: ImportResult,
+          files: list[str]) -> PlanDiff:
+    """What the import changed, as `cap diff` sees it (of the nodes it changed only)."""
     from ..core.diff import diff_plans
     from ..core.importing import only_nodes
     from ..core.model import Plan
-    from ..render.diff import render_text
-    from ..render.importing import changes_line
-    from ..render.terminal import Out
 
     ids = [*result.changed, *result.added]
     old = Plan(doc.path, only_nodes(before, ids))
     new = Plan(doc.path, only_nodes(doc.plan.data, ids))
-    label = f"{doc.path} (with {', '.join(files)})"
+    return diff_plans(old, new, doc.path, f"{doc.path} (with {', '.join(files)})")
+
+
+def _show(before: dict[str, Any], doc: Document, result: ImportResult,
+          files: list[str]) -> None:
+    """The change as `cap diff` shows it (of the nodes the import changed), and a summary."""
+    from ..render.diff import render_text
+    from ..render.importing import changes_line
+    from ..render.terminal import Out
+
     out = Out()
-    render_text(diff_plans(old, new, doc.path, label), out)
+    render_text(_diff(before, doc, result, files), out)
     out.line("")
     out.line(changes_line(result))
+
+
+def _dry_run_json(before: dict[str, Any], doc: Document, result: ImportResult,
+                  files: list[str]) -> Exit:
+    """`--dry-run --json`: what the import would change, or why it would not, for tools. Exit
+    status as the text's: 1 when the sheets have problems (then there is no diff)."""
+    from ..render.terminal import write_json
+
+    write_json(sys.stdout, {
+        "path": doc.path, "files": files, "written": False, "rows": result.rows,
+        "changes": result.changes, "changed": result.changed, "added": result.added,
+        "unchanged": result.unchanged, "notes": result.notes,
+        "problems": [{"where": p.where, "message": p.message} for p in result.problems],
+        "diff": None if result.problems or not result.changes
+        else _diff(before, doc, result, files).as_json(),
+    })
+    return Exit.PROBLEMS if result.problems else Exit.OK
 
 
 def _confirm(args: argparse.Namespace, n: int, path: str) -> Exit | None:

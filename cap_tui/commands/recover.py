@@ -240,8 +240,8 @@ def _apply(path: str, recorded: Recorded) -> Exit:
     _say_missed(path, replay.missed, "not applied")
     n = len(replay.missed)
     err(f"{safe(path)}: restored {plural(replay.applied, 'edit')}"
-        f"{' and saved' if after != replay.before else ''}; {n} did not apply and "
-        f"{'is' if n == 1 else 'are'} still kept in the journal (`cap recover {safe(path)} "
+        f"{' and saved' if after != replay.before else ''}; {plural(n, 'edit')} did not apply "
+        f"and {'is' if n == 1 else 'are'} still kept in the journal (`cap recover {safe(path)} "
         "--show` to see them, `--discard` to drop them)")
     return Exit.PROBLEMS
 

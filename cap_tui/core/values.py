@@ -40,9 +40,8 @@ def parse_value(plan: Plan, node: Node, key: str, text: str) -> Any:
         for k, st in plan.statuses.items():
             if k.lower() == wanted or st.label.lower() == wanted:
                 return k
-        raise ValueError(
-            f'"{text}" is not a status of this plan; use one of: ' + ", ".join(plan.statuses)
-        )
+        raise ValueError(f'"{text}" is not a status of this plan; use one of: '
+                         + status_choices(plan))
     if ftype == "due":
         due = parse_due(text)
         if due.kind == "date":
@@ -65,6 +64,15 @@ def parse_value(plan: Plan, node: Node, key: str, text: str) -> Any:
     if ftype == "line" and "\n" in text:
         raise ValueError("this field holds one line of text")
     return text
+
+
+def status_choices(plan: Plan) -> str:
+    """The plan's statuses as an officer knows them, by label, each with its key:
+    `"Not started" (not-started), "On track" (green), ...`; a label that only repeats its key
+    (in any case) is said once."""
+    return ", ".join(f'"{st.label}"' + ("" if st.label.casefold() == key.casefold()
+                                        else f" ({key})")
+                     for key, st in plan.statuses.items())
 
 
 def _number(text: str) -> int | float:

@@ -9,7 +9,6 @@ special characters are escaped, and Rich markup is never used for data.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -25,7 +24,7 @@ from ..core.diff import (
 )
 from ..core.model import Node, Plan
 from ..core.vocab import ACTION_FIELDS, PLAN_FIELDS, PROGRAMME_FIELDS, THEME_FIELDS
-from .terminal import RAG_STYLE, Out, safe
+from .terminal import RAG_STYLE, Out, plural, safe, write_json
 
 Piece = tuple[str, str]  # (text, Rich style name or "")
 
@@ -97,17 +96,20 @@ def _status_style(colour: str) -> str:
     return RAG_STYLE.get(colour, "")
 
 
-def change_pieces(f: FieldChange, context: int | None = 8) -> list[Piece]:
-    """What one changed field says, after its name: `old -> new (slipped 3 months)`."""
+def change_pieces(f: FieldChange, context: int | None = 8,
+                  words: int | None = None) -> list[Piece]:
+    """What one changed field says, after its name: `old -> new (slipped 3 months)`. A text
+    added or removed whole is cut after `words` words (`clip_words(out)`: on a terminal only),
+    else shown whole."""
     if f.kind == "text" and not (f.added or f.removed):
         if not has_word_changes(f.words):
             return [("(only spacing or line breaks changed)", "dim")]
         return word_diff_pieces(f, context)
     if f.kind == "text":
-        text = safe(f.new_text if f.added else f.old_text)
+        text = _clip_words(safe(f.new_text if f.added else f.old_text), words)
         if f.added:
-            return [("{+", ADDED), (_clip_words(text, 40), ADDED), ("+}", ADDED)]
-        return [("[-", REMOVED), (_clip_words(text, 40), REMOVED), ("-]", REMOVED)]
+            return [("{+", ADDED), (text, ADDED), ("+}", ADDED)]
+        return [("[-", REMOVED), (text, REMOVED), ("-]", REMOVED)]
     if f.kind in ("vocabulary", "field-spec") and (f.added or f.removed):
         if f.added:
             return [("added: ", ADDED), (safe(f.new_text), "")]
@@ -135,9 +137,18 @@ def due_note(f: FieldChange) -> str:
     return ""
 
 
-def _clip_words(text: str, n: int) -> str:
+CLIP_WORDS = 40  # a text added or removed whole, on a terminal: its first 40 words
+
+
+def clip_words(out: Out) -> int | None:
+    """How many words of a text added or removed whole `out` shows: CLIP_WORDS on a terminal
+    (one screen is the point there); None, every word, in a pipe (data is never cut there)."""
+    return CLIP_WORDS if out.tty else None
+
+
+def _clip_words(text: str, n: int | None) -> str:
     words = text.split()
-    return " ".join(words) if len(words) <= n else " ".join(words[:n]) + " …"
+    return " ".join(words) if n is None or len(words) <= n else " ".join(words[:n]) + " …"
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -145,8 +156,7 @@ def summary(d: PlanDiff) -> str:
     """`actions: 2 changed, 1 added; programmes: 1 moved`."""
     parts = []
     if d.plan_level:
-        n = len(d.plan_level)
-        parts.append(f"plan: {n} change{'s' if n != 1 else ''}")
+        parts.append(f"plan: {plural(len(d.plan_level), 'change')}")
     for kind in ("theme", "programme", "action"):
         c = d.counts(kind)
         bits = [f"{c[k]} {k}" for k in ("changed", "added", "removed", "moved") if c[k]]
@@ -156,7 +166,8 @@ def summary(d: PlanDiff) -> str:
 
 
 def render_text(d: PlanDiff, out: Out) -> None:
-    """The diff for a person: coloured on a terminal, plain and wrapped to 80 when piped."""
+    """The diff for a person: coloured on a terminal, plain and wrapped to 80 when piped; a text
+    added or removed whole is cut to its first words on a terminal only."""
     w = max(out.width, 40)
     out.line(("old: ", "dim"), safe(d.old_label))
     out.line(("new: ", "dim"), safe(d.new_label))
@@ -218,7 +229,7 @@ def _fields(out: Out, rows: Sequence[tuple[str, FieldChange | str]], w: int,
         if len(first) > len(indent) + key_w + 2:
             first = f"{indent}{name} "
         hang = " " * (len(indent) + key_w + 2)
-        pieces = [(f, "")] if isinstance(f, str) else change_pieces(f)
+        pieces = [(f, "")] if isinstance(f, str) else change_pieces(f, words=clip_words(out))
         for line in wrap(pieces, w, first=first, hang=hang):
             out.line(*line)
 
@@ -254,9 +265,8 @@ def _md_change(f: FieldChange) -> str:
         return re.sub(" +", " ", "".join(parts)).strip()
     old = md(f.old_text) if not f.added else "*(not set)*"
     new = md(f.new_text) if not f.removed else "*(not set)*"
-    if f.kind == "text":
-        return f"added: {md(_clip_words(f.new_text, 40))}" if f.added else \
-            f"removed (was: {md(_clip_words(f.old_text, 40))})"
+    if f.kind == "text":  # a document, never a screen: whole
+        return f"added: {md(f.new_text)}" if f.added else f"removed (was: {md(f.old_text)})"
     text = f"{old} → **{new}**" if not f.removed else f"{old} → {new}"
     if f.kind == "due" and due_note(f):
         text += f" ({due_note(f)})"
@@ -316,7 +326,12 @@ def _md_node(n: NodeChange) -> list[str]:
 
 # -- JSON --------------------------------------------------------------------------------------
 def render_json(d: PlanDiff) -> str:
-    return json.dumps(d.as_json(), indent=2, ensure_ascii=False) + "\n"
+    """The diff as JSON for tools (control characters escaped, as every command's JSON)."""
+    import io
+
+    buffer = io.StringIO()
+    write_json(buffer, d.as_json())
+    return buffer.getvalue()
 
 
 # -- the textconv view of one plan -------------------------------------------------------------

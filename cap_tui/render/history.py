@@ -6,12 +6,11 @@ Plan text (titles, authors, subjects, values) is made safe (terminal.safe), neve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from .diff import Piece, change_pieces, due_note, wrap
-from .terminal import Out, safe
+from .diff import Piece, change_pieces, clip_words, due_note, wrap
+from .terminal import Out, plural, safe, write_json
 
 if TYPE_CHECKING:
     from ..core.history import HistoryEntry, Timeline
@@ -28,8 +27,7 @@ def write_action_history(out: Out, action_id: str, path: str,
                      hang="  "):
         out.line(*line)
     changes = [e for e in entries if e.change != "unreadable"]
-    out.line((f"{safe(path)}: {len(changes)} commit{'s' if len(changes) != 1 else ''} "
-              "changed it", "dim"))
+    out.line((f"{safe(path)}: {plural(len(changes), 'commit')} changed it", "dim"))
     for e in entries:
         out.line("")
         _commit(out, e, w)
@@ -61,13 +59,13 @@ def _commit(out: Out, e: HistoryEntry, w: int) -> None:
     for key, label in (("status", "status_label"), ("due", "due"), ("lead", "lead")):
         f = e.field(key)
         if f is not None and e.change == "changed":
-            rows.append((key, change_pieces(f)))
+            rows.append((key, change_pieces(f, words=clip_words(out))))
         elif e.change != "removed":
             value = getattr(state, label) or "(not set)"
             rows.append((key, [(safe(value), "" if e.change == "added" else "dim")]))
     for f in e.fields:
         if f.key not in ("status", "due", "lead"):
-            rows.append((f.key, change_pieces(f)))
+            rows.append((f.key, change_pieces(f, words=clip_words(out))))
     key_w = min(max((len(k) for k, _ in rows), default=0), 12)
     for key, pieces in rows:
         first = f"  {safe(key):<{key_w}}  " if key else "  "
@@ -116,7 +114,7 @@ def write_history_all(out: Out, lines: Sequence[Timeline]) -> None:
     removed = sum(not t.present for t in lines)
     slipped = sum(t.slipped > 0 for t in lines)
     out.line("")
-    out.line((f"{len(lines)} actions; {slipped} slipped at least once"
+    out.line((f"{plural(len(lines), 'action')}; {slipped} slipped at least once"
               + (f"; {removed} no longer in the plan" if removed else ""), "dim"))
 
 
@@ -131,5 +129,4 @@ def write_history_all_json(stream: IO[str], path: str, lines: Sequence[Timeline]
 
 
 def _write(stream: IO[str], doc: dict[str, Any]) -> None:
-    json.dump(doc, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    write_json(stream, doc)

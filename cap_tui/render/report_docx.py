@@ -30,9 +30,9 @@ from .report_style import (
     due_within_label,
     fill,
     group_heading,
+    headline,
     one_line,
     paragraphs,
-    percent,
     reporting_heading,
     row_lines,
     status_note,
@@ -274,9 +274,7 @@ def _cover(data: ReportData) -> str:
 def _summary(data: ReportData) -> str:
     o = data.overall
     out = para(run("Exceptions" if data.exceptions is not None else "Summary"), "Heading1")
-    out += para(run(f"{o.total} action{'s' if o.total != 1 else ''} · {o.finished} finished "
-                    f"({percent(o.finished, o.total)}%) · {o.overdue} overdue · {o.due_soon} "
-                    f"{due_within_label(data).lower()}", bold=True))
+    out += para(run(headline(data), bold=True))
     out += _counts_table(data, [] if data.exceptions is not None else data.groups)
     if data.exceptions is not None:
         return out

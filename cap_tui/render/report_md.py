@@ -13,9 +13,9 @@ from ..core.report import ActionRow, CountRow, ReportData
 from .report_style import (
     due_within_label,
     group_heading,
+    headline,
     one_line,
     paragraphs,
-    percent,
     reporting_heading,
 )
 
@@ -104,16 +104,13 @@ def _action(data: ReportData, a: ActionRow) -> list[str]:
 
 def render_md(data: ReportData) -> str:
     """The report as Markdown text."""
-    o = data.overall
     title = " – ".join(md(x) for x in (data.council, data.title) if x)
     out = [f"# {title}", "", f"**{md(data.subtitle)}**" + (
         f" · Period: {md(data.period)}" if data.period else ""), ""]
     if data.vision and data.exceptions is None:
         out += [f"*{md(data.vision)}*", ""]
     out += [f"## {'Exceptions' if data.exceptions is not None else 'Summary'}", "",
-            f"**{o.total} action{'s' if o.total != 1 else ''} · {o.finished} finished "
-            f"({percent(o.finished, o.total)}%) · {o.overdue} overdue · {o.due_soon} "
-            f"{due_within_label(data).lower()}**", ""]
+            f"**{headline(data)}**", ""]
     out += [*_counts(data, [] if data.exceptions is not None else data.groups), ""]
     if data.exceptions is None:
         if data.overdue:

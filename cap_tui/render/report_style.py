@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from ..core.report import ActionRow, ReportData
-from .terminal import safe
+from ..core.summary import percent as percent  # the one rounding (report_html uses it too)
+from .terminal import plural, safe
 
 # fill colours (hex RGB) for a status, by the plan's colour name
 PALETTE = {
@@ -62,8 +63,16 @@ def status_note(row: ActionRow) -> str:
 
 
 def due_within_label(data: ReportData) -> str:
-    n = data.due_within
-    return f"Due within {n} day{'s' if n != 1 else ''}"
+    return f"Due within {plural(data.due_within, 'day')}"
+
+
+def headline(data: ReportData) -> str:
+    """The summary's one line: `8 actions · 1 finished (13%) · 2 overdue · 1 due within 30
+    days`, its percentage rounded as `cap status` rounds it (core.summary.percent)."""
+    o = data.overall
+    return (f"{plural(o.total, 'action')} · {o.finished} finished "
+            f"({percent(o.finished, o.total)}%) · {o.overdue} overdue · {o.due_soon} "
+            f"{due_within_label(data).lower()}")
 
 
 def reporting_heading(data: ReportData) -> str:
@@ -77,11 +86,6 @@ def reporting_heading(data: ReportData) -> str:
 
 def group_heading(data: ReportData) -> str:
     return "Theme" if data.group_by == "theme" else "Lead"
-
-
-def percent(part: int, whole: int) -> int:
-    """A whole percentage, halves rounded up, as `cap status` shows it."""
-    return (200 * part + whole) // (2 * whole) if whole else 0
 
 
 def bar_segments(counts: dict[str, int], keys: list[str], units: int) -> list[tuple[str, int,

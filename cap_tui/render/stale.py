@@ -1,8 +1,8 @@
 """`cap status --stale` output: who is late, lead by lead, as text or JSON.
 
-One line per stale action under its lead, saying how many reporting points its progress update
-has been the same for. Plan text (titles, leads, point names) is made safe and clipped, never
-interpreted; JSON has it exactly.
+One row per stale action under its lead, its columns aligned: the id, how many reporting points
+its progress update has been the same for, and its title. Plan text (titles, leads, point names)
+is made safe, never interpreted, and clipped on a terminal only; JSON has it exactly.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from ..core.stale import ReportingPoint, StaleAction, StaleReport
-from .terminal import Out, clip, plural, safe, write_json
+from .terminal import Cell, Out, plural, safe, write_json
 
 __all__ = ["by_lead", "stale_json", "write_stale", "write_stale_json"]
 
@@ -36,20 +36,26 @@ def _same_for(a: StaleAction) -> str:
 
 
 def write_stale(out: Out, path: str, report: StaleReport) -> None:
-    """The report as text: a headline, then each lead with their stale actions."""
-    w = min(out.width, 100) if out.tty else 10_000
+    """The report as text: a headline, then each lead with their stale actions, one row each
+    in aligned columns (id, how long, title last); on a terminal a row is one screen line, in
+    a pipe every title is whole."""
     n = len(report.actions)
-    out.line((clip(f"{safe(path)}: {plural(n, 'action')} not updated since "
-                   f"{_point(report.point)}", w), "bold"))
-    id_w = min(max((len(safe(a.id)) for a in report.actions), default=0), 16)
+    _bold(out, f"{safe(path)}: {plural(n, 'action')} not updated since {_point(report.point)}")
+    id_w = out.span((safe(a.id) for a in report.actions), 16)
+    long_w = out.span((_same_for(a) for a in report.actions), 40)
     for lead, actions in by_lead(report.actions).items():
         out.line("")
-        out.line((clip(f"{safe(lead)} ({len(actions)})", w), "bold"))
+        _bold(out, f"{safe(lead)} ({len(actions)})")
         for a in actions:
-            tail = f"  {_same_for(a)}"
-            head = f"  {safe(a.id):<{id_w}}  "
-            title = clip(safe(a.title), max(w - len(head) - len(tail), 10))
-            out.line(head, title, (tail, "yellow" if a.points > 1 else ""))
+            out.row(Cell(safe(a.id), id_w),
+                    Cell(_same_for(a), long_w, style="yellow" if a.points > 1 else ""),
+                    Cell(safe(a.title)), indent="  ")
+
+
+def _bold(out: Out, text: str) -> None:
+    """A heading line: clipped on a terminal, whole in a pipe (wrapped when COLUMNS is set)."""
+    for line in out.fit(text, out.width):
+        out.line((line, "bold"))
 
 
 def _point_json(p: ReportingPoint | None) -> dict[str, str] | None:
