@@ -20,6 +20,7 @@ from collections import Counter
 
 from rich.console import Console
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.cache import LRUCache
 from textual.widget import Widget
@@ -32,11 +33,14 @@ from cap_tui.tui.internals import (
     DocumentHooks,
     DrawnInput,
     LinesDocument,
+    QuietFocusScreen,
+    RestyledTree,
     column_at_cell,
     install_document,
     notifications,
     refresh_scrollbars,
     repaint_lines,
+    run_own_binding,
     screen_render,
     wrap_now,
 )
@@ -306,3 +310,76 @@ def test_no_cap_module_reaches_into_another_objects_privates() -> None:
                   and not (isinstance(node.value, ast.Name) and node.value.id == "self")):
                 found.append(f"{info.name}:{node.lineno}: {ast.unparse(node)}")
     assert not found, found
+
+
+# -- keys in the order typed: `_on_key`, `_bindings` ---------------------------------------------
+def test_a_fields_own_binding_runs_when_its_key_reaches_it() -> None:
+    """Input and TextArea still insert printable keys in `_on_key` and bind backspace: queued
+    with no pause, a letter after a backspace lands after it."""
+    assert "_on_key" in vars(Input) and "_on_key" in vars(TextArea)
+    for widget in (Input, TextArea):
+        assert any("backspace" in b.key.split(",") for b in widget.BINDINGS
+                   if not isinstance(b, tuple))
+
+    class Field(DrawnInput):
+        pass
+
+    class Typing(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Field("Strategy")
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        field = pilot.app.query_one(Field)
+        field.focus()
+        field.cursor_position = len(field.value)
+        await pilot.pause()
+        for key, char in [("backspace", None), ("backspace", None), ("X", "X")]:
+            pilot.app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert field.value == "StrateX"
+        # a printable key is the widget's, never a binding's
+        assert not await run_own_binding(field, events.Key("x", "x"))
+
+    run(Typing(), script)
+
+
+# -- focus moves repaint what changed: Screen.focused, Tree.notify_style_update -------------------
+def test_focus_moves_do_not_repaint_the_whole_screen() -> None:
+    from textual.reactive import Reactive
+    from textual.screen import Screen
+
+    assert isinstance(vars(Screen)["focused"], Reactive)  # what QuietFocusScreen redeclares
+    assert vars(QuietFocusScreen)["focused"]._repaint is False
+    assert "_watch_focused" in vars(Screen)  # the binding refresh it keeps
+    assert "notify_style_update" in vars(Tree) and isinstance(Tree("x")._line_cache, LRUCache)
+
+    class Quiet(QuietFocusScreen[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="a")
+            yield Input(id="b")
+
+    class Two(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(Quiet())
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = pilot.app.screen
+        screen.set_focus(screen.query_one("#a"))
+        await pilot.pause()
+        screen._repaint_required = False
+        screen.set_focus(screen.query_one("#b"))
+        assert not screen._repaint_required  # Textual's Screen would repaint it all
+        assert screen.focused is screen.query_one("#b")
+
+    run(Two(), script)
+    tree = RestyledTree("root")
+    tree.root.add_leaf("leaf")
+
+    async def restyle(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert tree._tree_lines_cached is not None and len(tree._line_cache)
+        tree.notify_style_update()
+        assert tree._tree_lines_cached is not None  # lines kept: only repainted
+        assert len(tree._line_cache) == 0
+
+    run(One(tree), restyle)

@@ -178,3 +178,28 @@ def test_only_the_nodes_typed_into_change(tmp_path: Path, script: list[tuple]) -
             stripped = new.get(key, "").translate({ord(c): None for c in TYPED})
             assert stripped in (old.get(key, ""), ""), (
                 i, key, _difference(old.get(key, ""), stripped))
+
+
+@pytest.mark.parametrize("key", ["title", "progress"])
+@pilot_test
+async def test_fast_typing_with_backspaces_keeps_the_order_typed(tmp_path: Path, key: str,
+                                                                  ) -> None:
+    """Backspace is a binding, a letter is text: Textual ran the one when the Key reached the
+    app and the other when it reached the field, so a letter typed after a backspace could land
+    before it ("Strategy", End, eight backspaces and "XYZ" saved as "SXY")."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan) as pilot:
+        app = pilot.app
+        com01 = editor(app).plan.find("COM-01")
+        assert com01 is not None
+        old = com01.data[key]
+        editor(app).jump(com01, key)  # the cursor in the field, as the officer left it
+        await settle(pilot, 2)
+        # WHEN the officer types at machine speed: to the end, eight backspaces, three letters
+        send(app, ["end" if key == "title" else "ctrl+end", *["backspace"] * 8, "X", "Y", "Z"])
+        await settle(pilot, 3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    # THEN the file has exactly that: the last eight characters replaced by XYZ
+    assert tomllib.loads(plan.read_text())["theme"][0]["programme"][0]["action"][0][key] == (
+        old[:-8] + "XYZ")

@@ -21,8 +21,20 @@ What is relied on, and why:
 - `WrappedDocument._width`, `TextArea._line_cache`: wrapping a TextArea at the width the layout
   offers when it is measured, before its first resize (`wrap_now`).
 - `textual._cells.cell_width_to_column_index`: the column under a cell (`column_at_cell`).
+- `Input._on_key`, `TextArea._on_key`, `DOMNode._bindings`: a field runs its own editing keys
+  (backspace, delete, arrows, ctrl+k, ...) when their Key event reaches it, in the order typed
+  (`run_own_binding`). Textual inserts printable characters in the widget's `_on_key` but runs
+  bindings only when the Key has bubbled up to the App, so under fast typing (or a slow
+  machine) a character typed after a backspace could land before it: "Strategy", End, eight
+  backspaces and "XYZ" saved as "SXY" (Textual issue 6605; its fix, PR 6631, does the same).
 - `Tree._line_cache`, `Tree._clear_line_cache`: repainting a tree at a new size without the
-  full layout Tree's own resize handler asks for (`repaint_lines`).
+  full layout Tree's own resize handler asks for (`repaint_lines`), and restyling it when it
+  gains or loses focus without the rebuild and full screen layout Tree's
+  `notify_style_update` asks for (`RestyledTree`).
+- `Screen.focused` is a Reactive that repaints the whole screen whenever focus moves; the
+  widgets that gain and lose focus restyle and repaint themselves, so cap's screens declare it
+  again without the repaint (`QuietFocusScreen`): a Tab or an Escape repaints two fields, not
+  every line of the screen.
 - `App._notifications`, `Screen._compositor`, `App._background_screens`: what the tests read of
   the notifications shown and of the screen drawn (`notifications`, `screen_render`).
 """
@@ -33,8 +45,12 @@ from typing import Any
 
 from rich.console import RenderableType
 from rich.text import Text
+from textual import events
 from textual._cells import cell_width_to_column_index
 from textual.app import App
+from textual.reactive import Reactive
+from textual.screen import Screen, ScreenResultType
+from textual.widget import Widget
 from textual.widgets import Input, TextArea, Tree
 from textual.widgets.text_area import (
     Document,
@@ -42,6 +58,21 @@ from textual.widgets.text_area import (
     DocumentNavigator,
     WrappedDocument,
 )
+
+
+# -- keys in the order typed -------------------------------------------------------------------
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run the widget's own (non-priority) binding for this key now, as the App would once the
+    Key reached it; True when one ran (the event is then stopped: it is handled). Printable
+    keys are left to the widget: they are text, not bindings."""
+    if event.is_printable:
+        return False
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        if not binding.priority and await widget.app.run_action(binding.action, widget):
+            event.stop()
+            event.prevent_default()
+            return True
+    return False
 
 
 # -- Input: what is drawn, where the cursor is, what a click is on -----------------------------
@@ -59,6 +90,10 @@ class DrawnInput(Input):
 
     def _cell_offset_to_index(self, offset: int) -> int:
         return self.index_at_cell(offset)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await run_own_binding(self, event):
+            await Input._on_key(self, event)
 
     def drawn_value(self) -> Text:
         """The value as drawn: Textual's own unless overridden."""
@@ -89,6 +124,10 @@ class DocumentHooks(TextArea):
 
     def _set_document(self, text: str, language: str | None) -> None:
         self.set_document(text, language)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await run_own_binding(self, event):
+            await TextArea._on_key(self, event)
 
     def set_document(self, text: str, language: str | None) -> None:
         """Make and install the document for `text` (at start, and at every `load_text`)."""
@@ -135,7 +174,31 @@ def column_at_cell(line: str, cell_width: int, tab_width: int) -> int:
     return cell_width_to_column_index(line, cell_width, tab_width)
 
 
+# -- Screen: focus moves repaint what changed, not the whole screen ----------------------------
+class QuietFocusScreen(Screen[ScreenResultType]):
+    """A Screen whose `focused` reactive does not repaint the whole screen when it changes
+    (Textual's declares it with the default repaint=True). What focus changes is drawn by the
+    widgets themselves: their :focus styles (and :focus-within ancestors') are updated and
+    repainted by Textual's style update. The binding refresh Screen's `_watch_focused` does
+    still runs: it is a watcher, not a repaint."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+
 # -- Tree ----------------------------------------------------------------------------------------
+class RestyledTree(Tree[Any]):
+    """A Tree that repaints its lines when its styles change (focus, a pseudo-class), instead of
+    Tree's invalidation: rebuilding every line, measuring every label and laying out the whole
+    screen again. A focus change restyles a tree, it never changes its lines or their widths
+    (cap's tree has a fixed guide depth and labels that do not depend on style), and that layout
+    made Tab and Escape cost several times a keystroke."""
+
+    def notify_style_update(self) -> None:
+        Widget.notify_style_update(self)  # the style caches, as every widget
+        self._line_cache.clear()  # the drawn lines; the lines themselves (and widths) stay
+        self.refresh()
+
+
 def repaint_lines(tree: Tree[Any], height: int) -> None:
     """Drop the tree's drawn lines (its cache made room for `height` of them) and repaint."""
     tree._line_cache.grow(height)

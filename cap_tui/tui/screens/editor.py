@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static, Tree
 
@@ -28,6 +27,7 @@ from ...core.model import Node
 from ...core.shape import Level
 from ...core.values import parse_value
 from ..bindings import Scope, bindings
+from ..internals import QuietFocusScreen
 from ..widgets.filter import FilterBar, Keep
 from ..widgets.footer import KeysFooter
 from ..widgets.form import FieldEdited, NodeForm
@@ -39,7 +39,7 @@ from .plan_file import PlanFile
 NARROW = 110  # below this many columns the summary folds into one line
 
 
-class EditorScreen(Screen[None]):
+class EditorScreen(QuietFocusScreen[None]):
     """Edits one plan. Every change goes through the Document, so saves stay minimal."""
 
     BINDINGS = bindings(Scope.EDITOR)

@@ -22,7 +22,7 @@ from ...core.model import Node
 from ...core.shape import SHAPE, Level
 from ...render.terminal import safe
 from ..bindings import Scope, bindings
-from ..internals import repaint_lines
+from ..internals import RestyledTree, repaint_lines
 from ..screens.dialogs import ChoiceScreen, MoveScreen
 from .labels import LABEL_FIELDS, node_label
 
@@ -33,7 +33,7 @@ _TOGGLE = Style.from_meta({"toggle": True})  # what Tree marks its fold icons wi
 Restructured = Callable[[Node | None, str, str], None]  # (node to show, field to edit, note)
 
 
-class PlanTree(Tree[Node]):
+class PlanTree(RestyledTree, Tree[Node]):
     """Typed tree of a plan: the plan itself on the first line (its council, dates and
     vocabulary are edited there), then its themes. Programmes fill in their actions when first
     expanded. Each line is drawn to fit the tree's width (`render_label`)."""
