@@ -566,3 +566,12 @@ def test_stale_on_a_terminal_is_one_screen_line_a_row(later):
     lines = on_tty(status_cmd, "--stale", later, columns=60).splitlines()
     assert all(len(line) <= 60 for line in lines)
     assert "  Q-02  same for 2 points (since Mid-Year)  Resurface the p…" in lines
+
+
+@pytest.mark.parametrize("command", ["list", "validate", "status"])
+def test_a_missing_file_is_named_without_a_line_and_column(tmp_path, capsys, command):
+    missing = tmp_path / "nope.toml"
+    code, out, err = cap(capsys, command, missing)
+    said = (out if command == "validate" else err).splitlines()  # validate's problems: stdout
+    assert code == 2
+    assert said[0] == f"{missing}: error: cannot read the file: No such file or directory"

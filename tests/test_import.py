@@ -283,6 +283,80 @@ def test_custom_fields_by_their_labels(tmp_path: Path, capsys: pytest.CaptureFix
     assert "next_review = 2026-01-15\n" in text
 
 
+def test_a_leading_apostrophe_is_not_part_of_a_date_month_id_or_number(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The request sheet tells leads to type '2026-03 for a month; a csv keeps the `'`."""
+    plan = tmp_path / "eb.toml"
+    shutil.copyfile(ROOT / "plans" / "example-borough-2025-26.toml", plan)
+    headers = ["ID", "New expected completion", "New Budget (£)", "New Next review",
+               "New progress update"]
+    sheet = csv_file(tmp_path / "r.csv", [
+        ["'KA.01.01", "'2026-06", "'2600000", "'2026-01-15", "'Tis well begun."],
+        ["KA.01.02", "'31/12/2025", "'99.50", "", ""],
+    ], headers=headers)
+    code, out, err = cap(capsys, "import", str(sheet), "--into", str(plan), "--yes")
+    assert code == 0, err
+    assert "KA.01.01: due, budget, next_review, progress; KA.01.02: due, budget" in out
+    actions = {a["id"]: a for a in _actions(tomllib.loads(plan.read_text()))}
+    one, two = actions["KA.01.01"], actions["KA.01.02"]
+    assert (one["due"], one["budget"], one["next_review"]) == ("2026-06", 2600000,
+                                                               date(2026, 1, 15))
+    assert one["progress"] == "'Tis well begun."  # text keeps what was typed
+    assert (two["due"], two["budget"]) == (date(2025, 12, 31), 99.5)
+
+
+def test_an_apostrophe_id_is_read_without_it_in_a_small_plan(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = small(tmp_path)
+    sheet = csv_file(tmp_path / "r.csv", [row("'1.10", status="red"), row("'3-10", due="'2026-02")])
+    code, out, err = cap(capsys, "import", str(sheet), "--into", str(plan), "--yes")
+    assert code == 0, err
+    text = plan.read_text()
+    assert text.count('status = "red"') == 1 and 'due = "2026-02"' in text
+    assert "1.10: status; 3-10: due" in out
+
+
+def _actions(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for t in data["theme"] for p in t["programme"] for a in p.get("action", [])]
+
+
+def test_a_formula_cell_is_an_error_not_a_silent_blank(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """openpyxl writes a formula with no value computed: calamine reads it as an empty cell."""
+    plan = blaby(tmp_path)
+    sheet = xlsx(tmp_path / "r.xlsx", [
+        ["COM-01", "", "", "", "", "", "", "=A2", "", "", "=1+1", ""],  # H: a Current column
+        row("COM-02", status="red"),
+    ])
+    code, _, err = cap(capsys, "import", str(sheet), "--into", str(plan), "--yes")
+    assert code == 1
+    assert err.splitlines()[0] == (f'{sheet}: sheet Updates, row 2, column K "New progress '
+                                   'update": error: a formula, not a value: type the text itself')
+    assert "column H" not in err  # a Current column is never read
+    assert "1 problem in the sheets: nothing was written" in err
+    assert plan.read_bytes() == BLABY.read_bytes()
+
+
+def test_a_formula_with_its_value_computed_is_refused_too(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import xlsxwriter
+
+    plan = small(tmp_path)
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Updates")
+    ws.write_row(0, 0, ["ID", "New status", "New progress update"])
+    ws.write_row(1, 0, ["1.2", "red"])
+    ws.write_formula(1, 2, '="Done"&" today"', None, "Done today")  # the cached value
+    book.close()
+    assert read_table(str(path)).rows[0].cells[2] == "Done today"  # what calamine gives
+    code, _, err = cap(capsys, "import", str(path), "--into", str(plan), "--yes")
+    assert code == 1
+    assert (f'{path}: sheet Updates, row 2, column C "New progress update": error: a formula, '
+            "not a value: type the text itself") in err
+    assert plan.read_text() == SMALL
+
+
 def test_a_blank_cell_never_clears_and_a_missing_row_never_deletes(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan = small(tmp_path)

@@ -17,6 +17,7 @@ import pytest
 
 from cap_tui.commands import request as request_command
 from cap_tui.core.request import COLUMNS, names_someone
+from cap_tui.render.request_xlsx import FINISHED_NOTE
 from cap_tui.render.terminal import Out
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,8 +117,8 @@ def plan(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sheets(tmp_path: Path, plan: Path) -> Path:
-    """The workbooks of the test plan, in tmp_path/out."""
-    code, _ = cap_request(str(plan), "--output-dir", str(tmp_path / "out"))
+    """The workbooks of the test plan, in tmp_path/out: every action (--all)."""
+    code, _ = cap_request(str(plan), "--all", "--output-dir", str(tmp_path / "out"))
     assert code == 0
     return tmp_path / "out"
 
@@ -181,10 +182,12 @@ def test_instructions_say_who_what_and_the_statuses(sheets):
     assert {"Housing Team", "Test Council: Council Plan 2025-26 (2025-26)", "Q2",
             "30 September 2025", "New status", "New expected completion", "New progress update",
             "Next steps", *NEW_FIELDS, *LABELS} <= cells
-    meanings = {r[0].value: r[1].value for r in book["Instructions"].iter_rows()
-                if r[0].value in LABELS}
-    assert meanings["Done"].startswith("Finished")
-    assert meanings["At risk"].startswith("Not finished")
+    table = [[c.value for c in r[:2]] for r in book["Instructions"].iter_rows()]
+    at = table.index(["Status", "Finished?"])
+    assert table[at + 1 : at + 5] == [[label, "Yes" if label == "Done" else "No"]
+                                      for label in LABELS]
+    said = [v for v in cells if "still being delivered" in str(v)]
+    assert said == [FINISHED_NOTE] and table[at - 1][0] == FINISHED_NOTE  # once, above it
     assert any("send it back" in str(v) for v in cells)
     assert book.properties.title == "Council Plan 2025-26"
     assert "Housing Team" in book.properties.subject
@@ -219,22 +222,40 @@ def test_control_characters_are_visible_and_escape_lookalikes_kept(sheets):
 
 # -- files, leads, the command's output ----------------------------------------------------------
 def test_one_file_per_lead_as_written_and_no_lead_listed(tmp_path, plan):
+    """Finance's one action is done: by default a lead is asked only about unfinished ones."""
     code, out = cap_request(str(plan), "--output-dir", str(tmp_path / "out"))
     assert code == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["finance.xlsx", "housing-team-2.xlsx", "housing-team.xlsx", "no-lead.xlsx"]
+    assert names == ["housing-team-2.xlsx", "housing-team.xlsx", "no-lead.xlsx"]
     no_lead = openpyxl.load_workbook(tmp_path / "out" / "no-lead.xlsx")["Updates"]
     assert [r[0] for r in rows(no_lead)[1:]] == ["A-03", "A-04"]
     lines = out.splitlines()
-    assert lines[:4] == [
-        f"Finance: 1 action -> {tmp_path / 'out' / 'finance.xlsx'}",
+    assert lines[:3] == [
         f"Housing Team: 2 actions -> {tmp_path / 'out' / 'housing-team.xlsx'}",
         f"housing team: 1 action -> {tmp_path / 'out' / 'housing-team-2.xlsx'}",
         f"(no lead): 2 actions -> {tmp_path / 'out' / 'no-lead.xlsx'}",
     ]
-    assert lines[4].startswith("2 actions with no lead")
-    assert lines[5].split() == ["A-03", "Only", "a", "comma", "for", "a", "lead", "(lead", '",")']
-    assert lines[6].split() == ["A-04", "No", "lead", "at", "all"]
+    assert lines[3].startswith("2 actions with no lead")
+    assert lines[4].split() == ["A-03", "Only", "a", "comma", "for", "a", "lead", "(lead", '",")']
+    assert lines[5].split() == ["A-04", "No", "lead", "at", "all"]
+    assert lines[6:] == ["1 finished action left out: a lead has nothing to update on them "
+                         "(--all includes them)"]
+
+
+def test_all_asks_about_the_finished_actions_too(tmp_path, plan):
+    code, out = cap_request(str(plan), "--all", "--output-dir", str(tmp_path / "out"))
+    assert code == 0 and "left out" not in out
+    assert out.splitlines()[0] == f"Finance: 1 action -> {tmp_path / 'out' / 'finance.xlsx'}"
+    finance = openpyxl.load_workbook(tmp_path / "out" / "finance.xlsx")["Updates"]
+    assert [(r[0], r[6]) for r in rows(finance)[1:]] == [("A-05", "Done")]
+
+
+def test_a_lead_with_only_finished_actions_has_nothing_to_update(tmp_path, plan):
+    code, out = cap_request(str(plan), "--lead", "FINANCE", "--output-dir", str(tmp_path / "o"))
+    assert code == 0 and not (tmp_path / "o").exists()
+    assert out == (f'nothing to ask: {plan} has no unfinished actions for "FINANCE"\n'
+                   "1 finished action left out: a lead has nothing to update on them (--all "
+                   "includes them)\n")
 
 
 def test_the_blaby_plan_gives_every_action_to_one_sheet(tmp_path):
@@ -245,7 +266,7 @@ def test_the_blaby_plan_gives_every_action_to_one_sheet(tmp_path):
     leads = {a["lead"] for a in actions if names_someone(a.get("lead", ""))}
     unnamed = [a["id"] for a in actions if not names_someone(a.get("lead", ""))]
     assert unnamed  # the real plan has actions with no lead, and a "," lead
-    code, out = cap_request(str(BLABY), "--output-dir", str(tmp_path))
+    code, out = cap_request(str(BLABY), "--all", "--output-dir", str(tmp_path))
     assert code == 0
     files = sorted(tmp_path.glob("*.xlsx"))
     assert len(files) == len(leads) + 1
@@ -259,8 +280,26 @@ def test_the_blaby_plan_gives_every_action_to_one_sheet(tmp_path):
     assert all(f"  {i}  " in listed for i in unnamed)
 
 
+def test_the_blaby_plan_asks_only_about_its_thirty_unfinished_actions(tmp_path):
+    with BLABY.open("rb") as f:
+        data = tomllib.load(f)
+    finished = {k for k, s in data["plan"]["statuses"].items() if s["finished"]}
+    actions = [a for t in data["theme"] for p in t.get("programme", [])
+               for a in p.get("action", [])]
+    unfinished = sorted(a["id"] for a in actions if a["status"] not in finished)
+    assert (len(unfinished), len(actions) - len(unfinished)) == (30, 14)
+    code, out = cap_request(str(BLABY), "--output-dir", str(tmp_path))
+    assert code == 0
+    asked = [str(r[0]) for p in tmp_path.glob("*.xlsx")
+             for r in rows(openpyxl.load_workbook(p)["Updates"])[1:]]
+    assert sorted(asked) == unfinished
+    assert out.splitlines()[-1] == ("14 finished actions left out: a lead has nothing to update "
+                                    "on them (--all includes them)")
+
+
 def test_lead_picks_one_lead_in_any_case(tmp_path, plan):
-    code, out = cap_request(str(plan), "--lead", "FINANCE", "--output-dir", str(tmp_path / "o"))
+    code, out = cap_request(str(plan), "--lead", "FINANCE", "--all", "--output-dir",
+                            str(tmp_path / "o"))
     assert code == 0
     assert [p.name for p in (tmp_path / "o").iterdir()] == ["finance.xlsx"]
     assert out == f"Finance: 1 action -> {tmp_path / 'o' / 'finance.xlsx'}\n"
@@ -279,20 +318,20 @@ def test_existing_files_are_never_overwritten_without_force(tmp_path, plan, caps
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "finance.xlsx").write_bytes(b"the lead's own file")
-    code, out = cap_request(str(plan), "--output-dir", str(out_dir))
+    code, out = cap_request(str(plan), "--all", "--output-dir", str(out_dir))
     assert code == 2 and out == ""
     err = capsys.readouterr().err
     assert str(out_dir / "finance.xlsx") in err and "--force" in err
     assert [p.name for p in out_dir.iterdir()] == ["finance.xlsx"]  # nothing written at all
     assert (out_dir / "finance.xlsx").read_bytes() == b"the lead's own file"
-    code, _ = cap_request(str(plan), "--output-dir", str(out_dir), "--force")
+    code, _ = cap_request(str(plan), "--all", "--output-dir", str(out_dir), "--force")
     assert code == 0
     assert rows(openpyxl.load_workbook(out_dir / "finance.xlsx")["Updates"])[1][0] == "A-05"
 
 
 def test_plan_text_in_the_output_is_safe_for_a_terminal(tmp_path, plan):
     plan.write_text(PLAN.replace('lead = "Finance"', r'lead = "Fin\u001b[2Jance"'), "utf-8")
-    code, out = cap_request(str(plan), "--output-dir", str(tmp_path / "o"))
+    code, out = cap_request(str(plan), "--all", "--output-dir", str(tmp_path / "o"))
     assert code == 0
     assert "\x1b" not in out and "Fin\\x1b[2Jance: 1 action" in out
     assert (tmp_path / "o" / "fin-2jance.xlsx").is_file()
@@ -318,7 +357,8 @@ def test_since_without_stale_is_refused(tmp_path, plan, capsys):
 
 # -- csv -----------------------------------------------------------------------------------------
 def test_csv_has_a_bom_the_header_and_quoted_formulas(tmp_path, plan):
-    code, _ = cap_request(str(plan), "--format", "csv", "--output-dir", str(tmp_path / "o"))
+    code, _ = cap_request(str(plan), "--all", "--format", "csv", "--output-dir",
+                          str(tmp_path / "o"))
     assert code == 0
     raw = (tmp_path / "o" / "housing-team.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfID,Theme,")

@@ -9,6 +9,7 @@ import re
 import shutil
 import tomllib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,30 @@ def test_year_carries_the_thirty_unfinished_actions(old: Path, tmp_path: Path,
     assert ("3 programmes left empty, dropped: community-health-well-being-plan, "
             "active-travel-strategy, playing-pitch-strategy") in out
     assert f'{old}: 30 carried actions set to status "carried-forward"' in out
-    assert ('as of 2024-11-30 and reporting point "Mid-Year Progress Update" kept: move them '
-            "on with cap rollover --quarter") in out
+    # no --as-of: the first day of the new period; no --reporting-point: kept, and said so
+    assert after["plan"]["as_of"] == date(2025, 4, 1)
+    assert after["plan"]["reporting_point"] == "Mid-Year Progress Update"
+    assert "  as of 2024-11-30 -> 2025-04-01, the first day of its period" in out
+    assert '  reporting point "Mid-Year Progress Update" kept' in out
+
+
+def test_year_lists_the_carried_actions_due_before_the_new_period(
+        old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _read(old)
+    finished = {k for k, s in before["plan"]["statuses"].items() if s["finished"]}
+    # Blaby writes every expected completion as a month "YYYY-MM" or "ongoing"
+    late = [a["id"] for a in _actions(before) if a["status"] not in finished
+            and a["due"] != "ongoing" and a["due"] < "2025-04"]
+    assert len(late) == 23
+    new = tmp_path / "new.toml"
+
+    assert main(["rollover", str(old), "--year", "--to", str(new), "--period", "2025-26"]) == 0
+
+    out = capsys.readouterr().out
+    assert (f"  23 carried actions expected to complete before 2025-26, each needing a new "
+            f"date: {', '.join(late)}\n") in out
+    was = {a["id"]: a.get("due") for a in _actions(before)}
+    assert all(a["due"] == was[a["id"]] for a in _actions(_read(new)))  # listed, not changed
 
 
 def test_year_with_its_first_point_on_a_crlf_plan(old: Path, tmp_path: Path,
@@ -89,7 +112,10 @@ def test_year_with_its_first_point_on_a_crlf_plan(old: Path, tmp_path: Path,
     new = tmp_path / "new.toml"
     assert main(["rollover", str(old), "--year", "--to", str(new), "--period", "2025-26",
                  "--as-of", "2025-06-30", "--reporting-point", "Q1 Progress Update"]) == 0
-    assert "reporting point \"Mid-Year Progress Update\" kept" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "reporting point \"Mid-Year Progress Update\" kept" not in out
+    assert "  as of 2024-11-30 -> 2025-06-30\n" in out
+    assert '  reporting point "Mid-Year Progress Update" -> "Q1 Progress Update"\n' in out
     raw = new.read_bytes()
     assert raw.count(b"\n") == raw.count(b"\r\n")  # every line written in the file's style
     plan = _read(new)["plan"]
@@ -114,13 +140,14 @@ def test_year_changes_only_the_lines_it_must(old: Path, tmp_path: Path,
     added = [ln for ln in changed_lines(original, new.read_bytes()) if ln.startswith("+")]
     kinds = [next(k for k, rx in _ADDED.items() if re.fullmatch(rx, ln)) for ln in added]
     assert {k: kinds.count(k) for k in _ADDED} == {
-        "title": 1, "period": 1, "fields": 1, "status": 30, "carried_from": 30,
+        "title": 1, "period": 1, "as_of": 1, "fields": 1, "status": 30, "carried_from": 30,
         "previous_update": 30}
 
 
 _ADDED = {
     "title": r'\+title = "Corporate Action Plan 2025-26"\n',
     "period": r'\+period = "2025-26"\n',
+    "as_of": r"\+as_of = 2025-04-01  # the source gives no date; .*\n",
     "fields": r'\+fields = \{ carried_from = \{ label = "Carried from", type = "line" \}, '
               r'previous_update = \{ label = "Previous update", type = "text" \} \}\n',
     "status": r'\+status = "not-started"\n',
@@ -183,6 +210,16 @@ def test_quarter_changes_exactly_two_lines(old: Path, changed_lines: Diff,
 @pytest.mark.parametrize(("args", "message"), [
     (["--quarter", "--as-of", "2024-10-31", "--reporting-point", "Q3"],
      "OLD: the new as-of date 2024-10-31 is earlier than the plan's 2024-11-30"),
+    (["--quarter", "--as-of", "2024-11-30", "--reporting-point", "Quarter 3"],
+     "OLD: the new as-of date 2024-11-30 is the same as the plan's 2024-11-30: a rollover "
+     "moves a plan forward; nothing was changed"),
+    (["--quarter", "--as-of", "2025-01-31", "--reporting-point", " mid-year progress update"],
+     'OLD: the plan is at the reporting point "Mid-Year Progress Update" already: give the '
+     "next one; nothing was changed"),
+    (["--year", "--to", "NEW", "--period", "2025-26", "--as-of", "2025-03-31"],
+     "OLD: the new as-of date 2025-03-31 is before the new period, which starts on 2025-04-01"),
+    (["--year", "--to", "NEW", "--period", "2025-26", "--as-of", "2024-11-30"],
+     "OLD: the new as-of date 2024-11-30 is the same as the plan's 2024-11-30"),
     (["--quarter", "--as-of", "2025-02-28"], "OLD: --quarter needs --reporting-point"),
     (["--quarter", "--reporting-point", "Q3"], "OLD: --quarter needs --as-of"),
     (["--quarter", "--as-of", "2025-02-30", "--reporting-point", "Q3"],
@@ -212,3 +249,14 @@ def test_refusals_write_nothing(old: Path, tmp_path: Path, capsys: pytest.Captur
     assert old.read_bytes() == original
     assert existing.read_text() == "# someone's notes\n"
     assert not (tmp_path / "new.toml").exists()
+
+
+def test_year_into_a_period_that_is_no_financial_year_keeps_the_as_of_date_and_says_so(
+        old: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new = tmp_path / "new.toml"
+    assert main(["rollover", str(old), "--year", "--to", str(new), "--period", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert _read(new)["plan"]["as_of"] == date(2024, 11, 30)
+    assert ("  as of 2024-11-30 kept: its period is not a financial year cap can read, so give "
+            "--as-of\n") in out
+    assert "needing a new date" not in out  # no period start to judge by

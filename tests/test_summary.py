@@ -253,7 +253,7 @@ def test_unreadable_file_is_reported_and_the_rest_still_shown(tmp_path, capsys):
     missing = str(tmp_path / "nowhere.toml")
     code, out, err = status(capsys, SMALL, missing)
     assert code == 2
-    assert err == f"{missing}:0:0: error: cannot read the file: No such file or directory\n"
+    assert err == f"{missing}: error: cannot read the file: No such file or directory\n"
     assert out.startswith("Testshire District Council")
 
 

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data_cli"
 BLABY = ROOT / "plans" / "blaby-2024-25.toml"
 LINE_RE = re.compile(r"^.+:\d+:\d+: (error|warning): .+$")
+WHOLE_FILE_RE = re.compile(r"^\S+\.toml: error: .+$")  # a problem with no line: a missing file
 
 PLAN = """\
 [plan]
@@ -518,7 +519,7 @@ def test_missing_file_exits_2(tmp_path, capsys):
     path = str(tmp_path / "nowhere.toml")
     code, lines, _ = check(capsys, path)
     assert code == 2
-    assert lines == [f"{path}:0:0: error: cannot read the file: No such file or directory"]
+    assert lines == [f"{path}: error: cannot read the file: No such file or directory"]
 
 
 def test_unreadable_file_wins_over_errors(tmp_path, capsys):
@@ -614,7 +615,9 @@ def test_exit_codes_of_the_command(tmp_path):
     }
     for r in results.values():
         assert "Traceback" not in r.stdout + r.stderr
-        assert all(LINE_RE.match(line) for line in r.stdout.splitlines())
+        assert all(LINE_RE.match(line) or WHOLE_FILE_RE.match(line)
+                   for line in r.stdout.splitlines())
+    assert WHOLE_FILE_RE.match(results["missing"].stdout)
     assert results["broken"].stdout.startswith(f"{broken}:1:6: error: not valid TOML: ")
 
 

@@ -3,6 +3,7 @@
     cap request plans/blaby-2024-25.toml --output-dir requests/     one workbook per lead
     cap request PLAN --lead "Finance Team" --format csv              one lead, as csv
     cap request PLAN --stale --since v2024-q2                        only the stale actions
+    cap request PLAN --all                       finished actions too (by default left out)
 
 Each file is named after its lead (`housing-services-team.xlsx`); the actions with no lead go to
 `no-lead.xlsx` and are listed, so the officer can find their leads. An existing file is never
@@ -46,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("--since", metavar="REV",
                         help="with --stale: the reporting point to compare with (a tag, a "
                         "commit; default: found from the plan's git history)")
+    parser.add_argument("--all", action="store_true",
+                        help="the finished actions too (completed, cancelled...): by default "
+                        "they are left out, as a lead has nothing to update on them")
     parser.add_argument("--force", action="store_true", help="overwrite files already there")
 
 
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace, out: Out | None = None) -> Exit:
     if isinstance(only, Exit):
         return only
     try:
-        request = build_request(plan, args.lead, only)
+        request = build_request(plan, args.lead, only, finished=args.all)
     except UnknownLead as exc:
         leads = "; ".join(f'"{safe(lead)}"' for lead in plan_leads(plan)) or "none"
         err(f'{safe(args.path)}: no action has the lead "{safe(exc.wanted)}"; its leads are: '
@@ -72,10 +76,22 @@ def run(args: argparse.Namespace, out: Out | None = None) -> Exit:
     out = out or Out()
     if not request.sheets:
         what = "stale actions" if args.stale else "actions"
+        what = f"unfinished {what}" if request.left_out else what
         out.line(f"nothing to ask: {safe(args.path)} has no {what}"
                  + (f' for "{safe(args.lead)}"' if args.lead else ""))
+        _say_left_out(out, request)
         return Exit.OK
-    return _write_all(request, args, out)
+    code = _write_all(request, args, out)
+    if code is Exit.OK:
+        _say_left_out(out, request)
+    return code
+
+
+def _say_left_out(out: Out, request: Request) -> None:
+    """How many finished actions are on no sheet, and how to ask about them too."""
+    if request.left_out:
+        out.line(f"{plural(request.left_out, 'finished action')} left out: a lead has nothing "
+                 "to update on them (--all includes them)")
 
 
 def _plan(path: str) -> Plan | Exit:

@@ -32,9 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     which.add_argument("--year", action="store_true",
                        help="write next year's plan (--to and --period) with every unfinished "
                        "action carried forward")
-    parser.add_argument("--as-of", metavar="DATE", help="the new as-of date, YYYY-MM-DD")
+    parser.add_argument("--as-of", metavar="DATE", help="the new as-of date, YYYY-MM-DD, after "
+                        "the plan's (--year: by default the first day of the new period)")
     parser.add_argument("--reporting-point", metavar="TEXT",
-                        help='the new reporting point, e.g. "Q3 Progress Update"')
+                        help='the new reporting point, e.g. "Q3 Progress Update" (--year: by '
+                        "default this year's is kept)")
     parser.add_argument("--to", metavar="NEW_PATH", help="--year: the new plan's file (must "
                         "not exist)")
     parser.add_argument("--period", metavar="PERIOD", help="--year: the new plan's period, "
@@ -105,14 +107,16 @@ def _save(doc: Document, path: str, expect: bytes | None, new_file: bool = False
     return True
 
 
-def _point(doc: Document, args: argparse.Namespace) -> tuple[date, str] | None:
-    """--as-of and --reporting-point as the plan's values; None, said, when one cannot be."""
+def _point(doc: Document, args: argparse.Namespace) -> tuple[date | None, str | None] | None:
+    """--as-of and --reporting-point as the plan's values (None for one not given); None, said,
+    when one cannot be."""
     from ..core.values import parse_value
 
     root = doc.plan.root
     try:
-        as_of = parse_value(doc.plan, root, "as_of", args.as_of)
-        point = parse_value(doc.plan, root, "reporting_point", args.reporting_point.strip())
+        as_of = parse_value(doc.plan, root, "as_of", args.as_of) if args.as_of else None
+        point = parse_value(doc.plan, root, "reporting_point", args.reporting_point.strip()) \
+            if args.reporting_point else None
     except ValueError as exc:
         err(f"{safe(args.path)}: {safe(str(exc))}; nothing was changed")
         return None
@@ -136,8 +140,10 @@ def _quarter(args: argparse.Namespace) -> Exit:
         values = _point(doc, args)
         if values is None:
             return Exit.FAILURE
+        as_of, point = values
+        assert as_of is not None and point is not None  # run() asked for both
         try:
-            changed = next_point(doc, *values)
+            changed = next_point(doc, as_of, point)
         except (RolloverError, EditError) as exc:
             err(f"{safe(args.path)}: {safe(str(exc))}; nothing was changed")
             return Exit.FAILURE
@@ -202,19 +208,13 @@ def _build(new: Document, old: Document,
     this year's carried actions marked in `old`: what was done, the "carried forward" status
     (None when the vocabulary has none) and the actions marked with it."""
     from ..core.edit.ops import EditError
-    from ..core.rollover import RolloverError, carried_status, mark_carried, next_point, next_year
+    from ..core.rollover import RolloverError, carried_status, mark_carried, next_year
 
-    if bool(args.as_of) != bool(args.reporting_point):
-        err(f"{safe(args.path)}: give both --as-of and --reporting-point, or neither; nothing "
-            "was changed")
+    values = _point(new, args)
+    if values is None:
         return Exit.FAILURE
     try:
-        done = next_year(new, args.period.strip())
-        if args.as_of:
-            values = _point(new, args)
-            if values is None:
-                return Exit.FAILURE
-            next_point(new, *values)
+        done = next_year(new, args.period.strip(), *values)
         status = carried_status(old.plan.statuses)
         marked = mark_carried(old, status) if status is not None else []
     except (RolloverError, EditError) as exc:
@@ -257,8 +257,24 @@ def _year_summary(out: Out, args: argparse.Namespace, done: YearRollover,
     if not done.title:
         out.line(f"  the title does not name {safe(done.carried_from)}, so it is unchanged: "
                  f"\"{safe(root.text('title'))}\"")
-    now = (root.text("as_of"), root.text("reporting_point"))
-    if now == old_point:
-        out.line(f"  as of {now[0]} and reporting point \"{safe(now[1])}\" kept: move them "
-                 "on with cap rollover --quarter")
+    _year_point(out, done, old_point, root.text("as_of"), root.text("reporting_point"))
+    if done.due_before:
+        out.line(f"  {plural(len(done.due_before), 'carried action')} expected to complete "
+                 f"before {safe(root.text('period'))}, each needing a new date: "
+                 + ", ".join(safe(i) for i in done.due_before))
     out.line("  comments are kept as written: check those that speak of the old year")
+
+
+def _year_point(out: Out, done: YearRollover, old: tuple[str, str], as_of: str,
+                point: str) -> None:
+    """Where the new plan's as-of date and reporting point came from."""
+    from ..core.rollover import AsOf
+
+    why = {AsOf.GIVEN: "", AsOf.START: ", the first day of its period (--as-of gives another)",
+           AsOf.KEPT: " kept: its period is not a financial year cap can read, so give --as-of"}
+    moved = as_of if done.as_of is AsOf.KEPT else f"{old[0] or '(none)'} -> {as_of}"
+    out.line(f"  as of {moved}{why[done.as_of]}")
+    if done.point_kept:
+        out.line(f'  reporting point "{safe(point)}" kept (--reporting-point gives another)')
+    else:
+        out.line(f'  reporting point "{safe(old[1])}" -> "{safe(point)}"')

@@ -303,7 +303,8 @@ class Reader:
             data = parse_toml(decode(self.path, raw))
         except PlanError as exc:
             p = exc.problem
-            return Version(error=f"{p.line}:{p.col}: {p.message}")
+            where = f"{p.line}:{p.col}: " if p.line else ""
+            return Version(error=f"{where}{p.message}")
         plan = Plan(self.path, data)
         v = Version(meta=plan.meta)
         for a in plan.actions():

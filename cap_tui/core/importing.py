@@ -8,6 +8,11 @@ never clears a field: it means "no change". A row names its action by id; a spre
 turned an id into a number ("1.10" read as 1.1) or a date ("1-10" read as 1 October) gets the
 plan's id back when exactly one id can have been meant.
 
+A leading `'` (typed to keep a value as text: `'2025-06`, `'1.10`) is not part of a date, a
+month, an id or a number, and is read without it. A formula in a column the import reads is a
+problem: its value was computed, not typed (and is not there at all in a sheet no spreadsheet
+has computed), so the lead types the text itself.
+
 Every problem is collected, each naming the file, the sheet, the row and the column, and nothing
 is changed when there is one: `update_plan` works out every value before it applies any.
 """
@@ -167,6 +172,7 @@ class _Columns:
         self.fields: list[Heading] = []  # applied, in the sheet's order
         self.place: dict[str, Column] = {}  # THEME, PROGRAMME
         self.unknown: list[Column] = []
+        self.read: dict[int, Column] = {}  # every column above, by its position
         seen: dict[str, Column] = {}
         for h in headings(table, custom):
             if h.role in ("context", "unknown"):
@@ -180,12 +186,22 @@ class _Columns:
                                "keep one of the two")
                 continue
             seen[h.key] = h.column
+            self.read[h.column.pos] = h.column
             if h.role == "id":
                 self.id = h.column
             elif h.role == "field":
                 self.fields.append(h)
             else:
                 self.place[h.role] = h.column
+
+
+def refuse_formulas(table: Table, cols: _Columns, result: ImportResult) -> None:
+    """A problem for each formula cell in a column the import reads, under the header row."""
+    for number, pos in sorted(table.formulas):
+        column = cols.read.get(pos)
+        if column is not None and number > table.header_row:
+            result.problem(table.where(number, column),
+                           "a formula, not a value: type the text itself")
 
 
 # -- cells -----------------------------------------------------------------------------------------
@@ -203,6 +219,13 @@ def cell_text(cell: Cell) -> str:
     if isinstance(cell, date | time):
         return cell.isoformat()
     return str(cell)
+
+
+def typed_text(cell: Cell) -> str:
+    """A cell that gives a date, a month, an id or a number, as text: without the `'` typed
+    before it to keep a spreadsheet from changing it (`'2025-06`, `'1.10`)."""
+    text = cell_text(cell)
+    return text[1:].lstrip() if text.startswith("'") else text
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -282,7 +305,7 @@ def due_value(cell: Cell, current: Any) -> Any:
         raise ValueError(f"{cell_text(cell)} is a number, not a date: the spreadsheet has lost "
                          'the cell\'s date format; write a month ("2025-03"), a date '
                          '(2025-03-31) or "ongoing", and format the column as text')
-    text = cell_text(cell)
+    text = typed_text(cell)
     found = sheet_date(text)
     if found is not None:
         kind, day = found
@@ -309,7 +332,8 @@ def field_value(plan: Plan, node: Node, key: str, cell: Cell) -> Any:
     if (spec is not None and spec.type == "number" and isinstance(cell, int | float)
             and not isinstance(cell, bool)):
         return int(cell) if float(cell).is_integer() else cell
-    return parse_value(plan, node, key, cell_text(cell))
+    typed = spec is not None and spec.type in ("number", "date")
+    return parse_value(plan, node, key, typed_text(cell) if typed else cell_text(cell))
 
 
 # -- ids -------------------------------------------------------------------------------------------
@@ -334,7 +358,11 @@ class Ids:
         """The node a cell names, or None and why not ("" when it is simply no id of the
         plan)."""
         if isinstance(cell, str):
-            return self._text(cell.strip())
+            text = cell.strip()
+            found = self._text(text)
+            if found == (None, "") and text.startswith("'"):
+                return self._text(typed_text(text))  # '1.10: typed so as to stay text
+            return found
         if isinstance(cell, bool):
             return None, ""
         if isinstance(cell, int | float):
@@ -469,6 +497,7 @@ def update_plan(doc: Document, tables: Sequence[Table], add: bool = False) -> Im
     new_rows: list[tuple[Table, _Columns, Row]] = []
     for table in tables:
         cols = _Columns(table, plan.custom_fields, result)
+        refuse_formulas(table, cols, result)
         _note_unknown(table, cols, result, "declare it under [plan.fields] to import it")
         if cols.id is None:
             result.problem(table.where(), "no ID column: the sheet needs a column headed ID "
@@ -606,7 +635,7 @@ def _new_actions(doc: Document, rows: list[tuple[Table, _Columns, Row]],
     seen: dict[str, str] = {}
     for table, cols, row in rows:
         assert cols.id is not None
-        new_id = cell_text(row.cell(cols.id))
+        new_id = typed_text(row.cell(cols.id))
         where = table.where(row.number, cols.id)
         if new_id in seen:
             result.problem(where, f"{new_id} is added already, at {seen[new_id]}")
@@ -715,6 +744,7 @@ def new_plan(path: str, tables: Sequence[Table], info: NewPlanInfo
     builder = _Builder(doc, result)
     for table in tables:
         cols = _Columns(table, doc.plan.custom_fields, result)
+        refuse_formulas(table, cols, result)
         if THEME not in cols.place:
             result.problem(table.where(), "no Theme column: a new plan needs each action's "
                            "theme (a column headed Theme)")
@@ -812,7 +842,7 @@ class _Builder:
     def _values(self, table: Table, cols: _Columns, row: Row, id_column: Column
                 ) -> dict[str, Any] | None:
         where = table.where(row.number, id_column)
-        new_id = cell_text(row.cell(id_column))
+        new_id = typed_text(row.cell(id_column))
         if not new_id:
             if any(not is_blank(row.cell(h.column)) for h in cols.fields):
                 self.result.problem(where, "this action has no id")

@@ -31,10 +31,16 @@ class Problem(NamedTuple):
             return f"{self.node_id}.{self.field}"
         return self.node_id or self.field
 
+    @property
+    def position(self) -> str:
+        """`:line:col` after the path; "" for a problem about the whole file (line 0)."""
+        return f":{self.line}:{self.col}" if self.line else ""
+
     def format(self) -> str:
-        """`path:line:col: severity: message [id.field]`, as a compiler would say it."""
+        """`path:line:col: severity: message [id.field]`, as a compiler would say it (`path:
+        severity: ...` when the problem is about the whole file)."""
         tail = f" [{self.where}]" if self.where else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message}{tail}"
+        return f"{self.path}{self.position}: {self.severity.value}: {self.message}{tail}"
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -1,11 +1,12 @@
 """Which actions go to which lead for `cap request`: one return sheet per lead, as plain values.
 
-`build_request(plan, lead=..., only=...)` groups a plan's actions by their lead, exactly as each
-lead is written (no folding of case or spacing: a plan that spells a lead two ways gets two
-sheets), and gives each sheet a file stem that cannot clash with another's. Actions whose lead
-names nobody (empty, missing, or only punctuation such as ",") go on one sheet of their own, so
-the officer can chase them. The columns are the return-sheet contract shared with `cap import`
-(`COLUMNS`, then one `New <label>` column per custom field).
+`build_request(plan, lead=..., only=..., finished=...)` groups a plan's unfinished actions (all
+of them with `finished`: a lead has nothing to update on a completed or cancelled action) by
+their lead, exactly as each lead is written (no folding of case or spacing: a plan that spells
+a lead two ways gets two sheets), and gives each sheet a file stem that cannot clash with
+another's. Actions whose lead names nobody (empty, missing, or only punctuation such as ",") go
+on one sheet of their own, so the officer can chase them. The columns are the return-sheet
+contract shared with `cap import` (`COLUMNS`, then one `New <label>` column per custom field).
 
 Values are the plan's own: a status by its label, an expected completion as a date when it is a
 full date and as written otherwise (a month "2025-03", "ongoing"). Nothing here formats a cell.
@@ -55,6 +56,7 @@ class RequestRow:
     due: date | str  # a full date as a date; a month, "ongoing" (or anything else) as written
     status: str  # the status's label (its key, as written, when not of the plan's vocabulary)
     progress: str
+    finished: bool = False  # whether the status counts as finished (the vocabulary's `finished`)
 
     def values(self) -> tuple[date | str, ...]:
         """The row's cells up to "Current progress update", in `COLUMNS` order; the new
@@ -85,6 +87,7 @@ class Request:
     statuses: tuple[Status, ...]  # the plan's vocabulary, in its order
     fields: tuple[FieldSpec, ...]  # custom fields, each labelled as declared (else its key)
     sheets: list[LeadSheet]  # named leads by name, then the no-lead sheet (if any)
+    left_out: int = 0  # finished actions the sheets would have held, left out
 
     @property
     def columns(self) -> list[str]:
@@ -101,20 +104,27 @@ def names_someone(lead: str) -> bool:
     return _NAMES.search(lead) is not None
 
 
-def build_request(plan: Plan, lead: str | None = None,
-                  only: Collection[str] | None = None) -> Request:
+def build_request(plan: Plan, lead: str | None = None, only: Collection[str] | None = None,
+                  finished: bool = False) -> Request:
     """The return sheets of a plan: one per lead, the no-lead sheet last.
 
     `lead`: only the sheet(s) of this lead, matched in any case (raises UnknownLead, with the
     plan's leads, when it names none); the no-lead sheet is then left out. `only`: the ids of
-    the actions to ask about (`--stale`); a lead left with none gets no sheet."""
+    the actions to ask about (`--stale`). `finished`: the finished actions too (else they are
+    left out, and counted). A lead left with no action gets no sheet."""
     groups: dict[str, list[RequestRow]] = {}
+    statuses = plan.statuses
     for action in plan.actions():
         if only is None or action.id in only:
-            row = _row(plan, action)
+            row = _row(plan, action, plan.is_finished(action, statuses))
             groups.setdefault(row.lead if names_someone(row.lead) else "", []).append(row)
     if lead is not None:
         groups = _matching(plan, groups, lead)
+    left_out = 0
+    if not finished:
+        left_out = sum(row.finished for rows in groups.values() for row in rows)
+        groups = {k: kept for k, rows in groups.items()
+                  if (kept := [row for row in rows if not row.finished])}
     named = sorted((k for k in groups if k), key=lambda k: (k.casefold(), k))
     used = {NO_LEAD_STEM}
     sheets = [LeadSheet(k, _stem(k, used), groups[k]) for k in named]
@@ -123,7 +133,8 @@ def build_request(plan: Plan, lead: str | None = None,
     return Request(
         path=plan.path, council=plan.council, title=plan.title, period=plan.period,
         reporting_point=plan.root.text("reporting_point"), as_of=plan.as_of,
-        statuses=tuple(plan.statuses.values()), fields=_fields(plan), sheets=sheets,
+        statuses=tuple(statuses.values()), fields=_fields(plan), sheets=sheets,
+        left_out=left_out,
     )
 
 
@@ -146,7 +157,7 @@ def _matching(plan: Plan, groups: dict[str, list[RequestRow]],
     return {k: groups[k] for k in leads if k in groups}
 
 
-def _row(plan: Plan, action: Node) -> RequestRow:
+def _row(plan: Plan, action: Node, finished: bool) -> RequestRow:
     theme, programme = action.theme, action.programme
     status = plan.status(action)
     return RequestRow(
@@ -158,6 +169,7 @@ def _row(plan: Plan, action: Node) -> RequestRow:
         due=due_value(action.data.get("due")),
         status=status.label if status else action.text("status"),
         progress=action.text("progress"),
+        finished=finished,
     )
 
 

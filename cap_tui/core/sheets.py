@@ -10,16 +10,26 @@ name the file, the sheet, the row and the column.
 Cells are as the reader gives them: text from a csv (a leading `'` that kept a formula-looking
 text from being a formula taken off); text, numbers (floats), booleans and dates from a workbook.
 python-calamine is imported only when a workbook is read.
+
+python-calamine gives a formula cell's cached value (or nothing, for a formula no spreadsheet has
+computed yet) and cannot say it was a formula, so an xlsx's formula cells are found in the
+sheet's own XML (`Table.formulas`) for `cap import` to refuse: a value is typed, never computed.
+Other workbook formats (.xls, .xlsb, .ods) are read without that check.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import posixpath
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import zipfile
 
 Cell = str | int | float | bool | date | datetime | time | timedelta
 
@@ -65,6 +75,7 @@ class Table(NamedTuple):
     header_row: int
     columns: list[Column]
     rows: list[Row]
+    formulas: frozenset[tuple[int, int]] = frozenset()  # (row number, column pos) of formulas
 
     def where(self, row: int | None = None, column: Column | None = None) -> str:
         """`returns.xlsx: sheet Updates, row 7, column D "New status"` (csv: no sheet)."""
@@ -104,9 +115,10 @@ def read_table(path: str, is_header: HeaderTest | None = None) -> Table:
         raise SheetError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
     if p.suffix.lower() in WORKBOOK_SUFFIXES or _looks_like_workbook(raw):
         sheet, grid = _read_workbook(path, is_header)
+        formulas = formula_cells(path, sheet)
     else:
-        sheet, grid = "", _read_csv(path, raw)
-    return _table(path, sheet, grid, is_header)
+        sheet, grid, formulas = "", _read_csv(path, raw), frozenset()
+    return _table(path, sheet, grid, is_header)._replace(formulas=formulas)
 
 
 def _looks_like_workbook(raw: bytes) -> bool:
@@ -204,6 +216,78 @@ def _grid(rows: list[list[Cell]]) -> list[list[Cell]]:
             if isinstance(c, str) and "\r" in c:
                 row[i] = c.replace("\r\n", "\n").replace("\r", "\n")
     return rows
+
+
+# -- formula cells (xlsx) ------------------------------------------------------------------------
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_HAS_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")  # an <f> element, with or without a prefix
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def formula_cells(path: str, sheet: str) -> frozenset[tuple[int, int]]:
+    """The (row number, column pos) of the formula cells of an xlsx (or xlsm) sheet; none for
+    another kind of workbook, or one whose parts cannot be found."""
+    import zipfile
+    from xml.etree.ElementTree import ParseError
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _sheet_part(book, sheet)
+            data = book.read(part) if part is not None else b""
+    except (OSError, KeyError, zipfile.BadZipFile, ParseError):
+        return frozenset()
+    if not _HAS_FORMULA.search(data):
+        return frozenset()  # the usual case: no formula at all, nothing to parse
+    try:
+        return _formulas(data)
+    except ParseError:
+        return frozenset()
+
+
+def _sheet_part(book: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding the worksheet named `sheet` (xl/workbook.xml names it, and
+    xl/_rels/workbook.xml.rels says where it is)."""
+    import xml.etree.ElementTree as ET
+
+    workbook = ET.fromstring(book.read("xl/workbook.xml"))
+    rid = next((el.get(_REL_ID) for el in workbook.iter(f"{_MAIN_NS}sheet")
+                if el.get("name") == sheet), None)
+    rels = ET.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    target = next((el.get("Target") for el in rels.iter(f"{_RELS_NS}Relationship")
+                   if rid is not None and el.get("Id") == rid), None)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+
+
+def _formulas(data: bytes) -> frozenset[tuple[int, int]]:
+    """The cells of a worksheet's XML that hold an <f> (a formula, shared or not)."""
+    import xml.etree.ElementTree as ET
+
+    found: set[tuple[int, int]] = set()
+    row, col = 0, -1
+    for event, el in ET.iterparse(io.BytesIO(data), events=("start", "end")):
+        tag = el.tag.rpartition("}")[2]
+        if event == "start" and tag == "row":
+            row, col = int(el.get("r") or row + 1), -1
+        elif event == "start" and tag == "c":
+            m = _CELL_REF.fullmatch(el.get("r") or "")
+            col = _column_pos(m.group(1)) if m else col + 1
+        elif event == "end" and tag == "c":
+            if any(child.tag.rpartition("}")[2] == "f" for child in el):
+                found.add((row, col))
+            el.clear()
+    return frozenset(found)
+
+
+def _column_pos(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26: column_letter's inverse."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - ord("A") + 1
+    return n - 1
 
 
 # -- the table ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Problems as `cap validate` writes them: `path:line:col: severity: message [id.field]`.
+"""Problems as `cap validate` writes them: `path:line:col: severity: message [id.field]`
+(`path: severity: ...` for a problem about the whole file, such as one that cannot be read).
 
 One line per problem on stdout (the severity coloured on a terminal), a count on stderr, or JSON
 for tools. Every command that reports a problem on stderr (`cap status`, `cap list`, `cap set`)
@@ -24,7 +25,7 @@ def write_problems(out: Out, problems: Iterable[Problem]) -> None:
     """One line per problem: the severity in colour on a terminal, plan text made safe."""
     for p in problems:
         style = "bold red" if p.severity is Severity.ERROR else "yellow"
-        head = f"{safe(p.path)}:{p.line}:{p.col}: "
+        head = f"{safe(p.path)}{p.position}: "
         tail = f" [{safe(p.where)}]" if p.where else ""
         out.line(head, (p.severity.value, style), f": {safe(p.message)}{tail}")
 

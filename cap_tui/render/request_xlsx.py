@@ -4,8 +4,8 @@ Two sheets. "Updates" (first and active): the contract's header row, frozen; one
 the plan's current values grey and locked, the columns to fill in yellow and unlocked (the sheet
 is protected without a password: guidance, not security); New status a drop-down of the plan's
 own labels; dates as dates; text wrapped; printed landscape, fit to the page width, the header
-repeated. "Instructions": who it is for, the plan, what to fill in, the statuses and what they
-mean, and where to send it back.
+repeated. "Instructions": who it is for, the plan, what to fill in, the statuses (label, and
+whether it counts as finished: said once above the table), and where to send it back.
 
 Plan text is always written as a string (never a formula, a number or a link) with the
 characters XML cannot hold shown as escapes (`\\x1b`); line breaks, tabs and other text as is.
@@ -39,8 +39,10 @@ CHARS_PER_WIDTH = 1.15  # text characters a unit of column width holds, about
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 DUE_HELP = ('A date, such as 31/03/2026. Type ongoing for work with no end date, or a month '
             "with an apostrophe first, such as '2026-03. Blank: no change.")
-STATUS_ERROR = ("Choose one of the statuses in the list: the Instructions sheet says what each "
-                "means.")
+FINISHED_NOTE = ("A finished status means the action needs no more work in this plan (it "
+                 "cannot be overdue); any other status means it is still being delivered.")
+STATUS_ERROR = ("Choose one of the statuses in the list: the Instructions sheet lists them, with "
+                "which of them count as finished.")
 
 
 def row_height(cells: list[tuple[str, float]]) -> float:
@@ -202,13 +204,15 @@ def _write_instructions(ws: Any, f: _Formats, request: Request,
     lines.heading("What to fill in")
     for label, help_text in _asked(request):
         lines.pair(label, help_text)
-    lists = {"status": lines.table(
-        "Statuses", ("Status", "What it means"),
-        [(s.label, _meaning(s.finished)) for s in request.statuses])}
+    lines.heading("Statuses")
+    lines.note(FINISHED_NOTE)
+    lists = {"status": lines.table(("Status", "Finished?"),
+                                   [(s.label, "Yes" if s.finished else "No")
+                                    for s in request.statuses])}
     for spec in request.fields:
         if spec.type == "choice" and spec.choices:
-            lists[spec.key] = lines.table(f"Choices for {spec.label}", ("Choice", ""),
-                                          [(c, "") for c in spec.choices])
+            lines.heading(text(f"Choices for {spec.label}"))
+            lists[spec.key] = lines.table(("Choice", ""), [(c, "") for c in spec.choices])
     lines.heading("When you have finished")
     lines.note("Save the workbook and send it back to the officer who sent it to you. Please "
                "keep the sheets, the column headings and the ID column as they are: cap reads "
@@ -224,7 +228,8 @@ def _asked(request: Request) -> list[tuple[str, str]]:
     rows = [
         ("Columns", "The grey columns show the plan as it stands. Fill in the yellow ones. A "
          "blank cell changes nothing: the plan keeps what it says."),
-        ("New status", "Choose from the list: the statuses and what they mean are below."),
+        ("New status", "Choose from the list: the statuses are below, with which of them count "
+         "as finished."),
         ("New expected completion", "A date, such as 31/03/2026. Type ongoing (as text) for "
          "work with no end date. For a month, type an apostrophe first, such as '2026-03, so "
          "that it stays a month."),
@@ -237,12 +242,6 @@ def _asked(request: Request) -> list[tuple[str, str]]:
     rows += [(NEW_PREFIX + s.label, f"{s.label}: {kinds.get(s.type, 'text')}.")
              for s in request.fields]
     return rows
-
-
-def _meaning(finished: bool) -> str:
-    if finished:
-        return "Finished: the action needs no more work in this plan (it cannot be overdue)."
-    return "Not finished: the action is still being delivered."
 
 
 def _plan_name(request: Request) -> str:
@@ -286,9 +285,8 @@ class _Lines:
         self.ws.set_row(self.row, row_height([(value, LABEL_WIDTH + NOTE_WIDTH)]))
         self.row += 1
 
-    def table(self, heading: str, header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
-        """A heading, a header row and the rows; the absolute range of the rows' first column."""
-        self.heading(text(heading))
+    def table(self, header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+        """A header row and the rows; the absolute range of the rows' first column."""
         self.ws.write_string(self.row, 0, header[0], self.f.header)
         self.ws.write_string(self.row, 1, header[1], self.f.header)
         self.row += 1

@@ -22,7 +22,7 @@ from ...core.vocab import FieldSpec
 from ...render.terminal import safe
 from ..bindings import Scope, bindings
 from ..internals import wrap_now
-from .labels import status_text
+from .labels import alarm, status_text
 from .safe import SafeInput, SafeTextArea
 
 # The field Tab (from the tree) and enter land in: the one an officer updates, never the id
@@ -285,7 +285,8 @@ class NodeForm(VerticalScroll):
         fields = [self._field(spec, node) for spec in specs]
         vocabulary = None
         if node.kind is Level.PLAN:
-            vocabulary = Static(vocabulary_text(self.plan), classes="vocabulary")
+            vocabulary = Static(vocabulary_text(self.plan, self.app.no_color),
+                                classes="vocabulary")
         new = FieldSet(_shape(node, specs), fields, vocabulary)
         self._sets[new.shape] = new
         self._switch(new)
@@ -344,19 +345,23 @@ class NodeForm(VerticalScroll):
     def _select_options(self, spec: FieldSpec, current: str) -> list[tuple[Text, str]]:
         """A status's or a choice's options, with the value the node has even when it is not
         one of them (shown as such, never dropped), and NOT_SET first when a required field
-        has none."""
-        unset = [(Text(NOT_SET, style="bold red"), "")] if spec.required and not current else []
+        has none. Statuses are plain words here: the list's own colours (and its highlight)
+        keep every one readable."""
+        unset = [(Text(NOT_SET, style=alarm(self.app.no_color)), "")] \
+            if spec.required and not current else []
         return unset + self._choices(spec, current)
 
     def _choices(self, spec: FieldSpec, current: str) -> list[tuple[Text, str]]:
         if spec.type == "status":
-            options = [(status_text(s), k) for k, s in self.plan.statuses.items()]
+            options = [(Text(safe(s.label)), k) for k, s in self.plan.statuses.items()]
             if current and current not in self.plan.statuses:
-                options.append((status_text(None, current), current))
+                options.append((status_text(None, current, no_color=self.app.no_color),
+                                current))
             return options
         options = [(Text(safe(c)), c) for c in spec.choices]
         if current and current not in spec.choices:
-            options.append((Text(f"{safe(current)} (not a choice)", style="bold red"), current))
+            options.append((Text(f"{safe(current)} (not a choice)",
+                                 style=alarm(self.app.no_color)), current))
         return options
 
     def refresh_values(self) -> None:
@@ -375,7 +380,7 @@ class NodeForm(VerticalScroll):
                 assert isinstance(editor, BoundEditor)
                 editor.load(node, text)
         if fields.vocabulary is not None:
-            fields.vocabulary.update(vocabulary_text(self.plan))
+            fields.vocabulary.update(vocabulary_text(self.plan, self.app.no_color))
 
     def show_problems(self, problems: list[Problem]) -> None:
         by_field: dict[str, list[Problem]] = {}
@@ -447,13 +452,13 @@ class NodeForm(VerticalScroll):
             self._scroll_into_view(Region(x, y, 1, 1))
 
 
-def vocabulary_text(plan: Plan) -> Text:
+def vocabulary_text(plan: Plan, no_color: bool = False) -> Text:
     """The plan's statuses, one a line: label, key and whether it counts as finished."""
     out = Text()
     for key, status in plan.statuses.items():
         if out:
             out.append("\n")
-        out.append_text(status_text(status))
+        out.append_text(status_text(status, no_color=no_color))
         out.append(f"  {safe(key)}", style="dim")
         if status.finished:
             out.append("  finished")

@@ -1,4 +1,8 @@
-"""How plan data is drawn: always as Text (never markup), statuses always in words."""
+"""How plan data is drawn: always as Text (never markup), statuses always in words.
+
+What must stand out (overdue, errors, a status the plan does not have) is drawn in colour, or,
+when the terminal has none (NO_COLOR: Textual draws every colour as a grey), by text style alone:
+bold and reversed, which reads in any greys (`alarm`). Statuses are then plain words."""
 
 from __future__ import annotations
 
@@ -14,14 +18,29 @@ STATUS_WIDTH = 12  # a status in a tree line, at most ("In progress", "Completed
 MIN_TITLE = 18  # the title a tree line keeps before its status is shortened, then left out
 _SHORTEST_STATUS = 4  # "[In…]" and less says nothing: the status is left out instead
 
+# A status's colour as the editor draws it: the terminal's own colours, but blue (dark blue on
+# a dark background in most terminals) a lighter one
+_RAG = {**RAG_STYLE, "blue": "#5f87ff"}
 
-def status_text(status: Status | None, raw: str = "", width: int = 0) -> Text:
+
+def alarm(no_color: bool = False) -> str:
+    """The style of what needs attention: red, or without colour bold and reversed."""
+    return "bold reverse" if no_color else "bold red"
+
+
+def rag_style(colour: str, no_color: bool = False) -> str:
+    """A status colour's style (none without colour: the label says it in words)."""
+    return "" if no_color else _RAG.get(colour, "")
+
+
+def status_text(status: Status | None, raw: str = "", width: int = 0,
+                no_color: bool = False) -> Text:
     """A status as its label, coloured by its colour; an unknown status says so in words."""
     if status is None:
         label = f"?{raw}" if raw else "no status"
-        style = "bold red"
+        style = alarm(no_color)
     else:
-        label, style = status.label, RAG_STYLE.get(status.colour, "")
+        label, style = status.label, rag_style(status.colour, no_color)
     if width and " (" in label:
         label = label[: label.index(" (")]  # "In progress (no RAG reported)" -> "In progress"
     if width and len(label) > width:
@@ -29,7 +48,8 @@ def status_text(status: Status | None, raw: str = "", width: int = 0) -> Text:
     return Text(safe(label), style=style)
 
 
-def node_label(plan: Plan, node: Node, statuses: dict[str, Status], width: int = 0) -> Text:
+def node_label(plan: Plan, node: Node, statuses: dict[str, Status], width: int = 0,
+               no_color: bool = False) -> Text:
     """A tree line: id and title; for an action, its status in words and an overdue marker.
 
     `width` (0: no limit): the cells the line has. What matters is kept whole: the id, the
@@ -54,10 +74,11 @@ def node_label(plan: Plan, node: Node, statuses: dict[str, Status], width: int =
     status_width = STATUS_WIDTH if not width else min(STATUS_WIDTH, room)
     if status_width >= _SHORTEST_STATUS:
         label.append("[")
-        label.append_text(status_text(statuses.get(raw), raw, status_width))
+        label.append_text(status_text(statuses.get(raw), raw, status_width, no_color))
         label.append("] ")
     if overdue:
-        label.append("OVERDUE ", style="bold red")
+        label.append("OVERDUE", style=alarm(no_color))
+        label.append(" ")
     label.append(title)
     return _fit(label, width)
 

@@ -19,11 +19,14 @@ from ...core.model import Node, Plan
 from ...core.problems import Problem, Severity
 from ...core.shape import SHAPE, Level
 from ...core.summary import Summary, percent, summarise
-from ...render.terminal import RAG_STYLE, plural, safe
+from ...render.terminal import plural, safe
+from .labels import alarm, rag_style
 
 
-def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = None) -> Text:
-    """The summary pane's text: counts and percentages per status, and what needs attention."""
+def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = None,
+                 no_color: bool = False) -> Text:
+    """The summary pane's text: counts and percentages per status, and what needs attention,
+    one count a line (cut, never wrapped, where the pane is narrow: see cap.tcss)."""
     t = s.overall
     out = Text()
     if shown_of is not None:
@@ -35,35 +38,36 @@ def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = N
         if not n:
             continue
         out.append(f"{n:>4} {percent(n, t.total):3d}% ")
-        out.append(safe(st.label), style=RAG_STYLE.get(st.colour, ""))
+        out.append(safe(st.label), style=rag_style(st.colour, no_color))
         out.append("\n")
     if t.by_status.get("?"):
         n = t.by_status["?"]
         out.append(f"{n:>4} {percent(n, t.total):3d}% ", style="")
-        out.append("no valid status\n", style="bold red")
+        out.append("no valid status", style=alarm(no_color))
+        out.append("\n")
     out.append(f"\nFinished   {t.finished:>4} {percent(t.finished, t.total):3d}%\n")
-    out.append("Overdue    ")
-    out.append(f"{len(t.overdue):>4}\n", style="bold red" if t.overdue else "")
-    out.append(f"Due soon   {len(t.due_soon):>4}\n")
     errors, warnings = problems
-    out.append("Problems   ")
-    out.append(" " * max(0, 4 - len(str(errors))) + plural(errors, "error"),
-               style="bold red" if errors else "")
-    out.append(f", {plural(warnings, 'warning')}\n")
+    for word, n, style in (("Overdue", len(t.overdue), alarm(no_color)),
+                           ("Due soon", len(t.due_soon), ""), ("Errors", errors, alarm(no_color)),
+                           ("Warnings", warnings, "")):
+        out.append(f"{word:<10} ")
+        out.append(f"{n:>4}", style=style if n else "")
+        out.append("\n")
     if s.today:
         out.append(f"as of {s.today.isoformat()}", style="dim")
     return out
 
 
-def summary_strip(s: Summary, problems: tuple[int, int], shown_of: int | None = None) -> Text:
+def summary_strip(s: Summary, problems: tuple[int, int], shown_of: int | None = None,
+                  no_color: bool = False) -> Text:
     """One line of the same, for a narrow terminal."""
     t = s.overall
     errors, warnings = problems
     head = f"{t.total} of {shown_of}" if shown_of is not None else f"{t.total} actions"
     out = Text(f"{head} · {t.finished} finished {percent(t.finished, t.total)}% · ")
-    out.append(f"{len(t.overdue)} overdue", style="bold red" if t.overdue else "")
+    out.append(f"{len(t.overdue)} overdue", style=alarm(no_color) if t.overdue else "")
     out.append(f" · {len(t.due_soon)} due soon · ")
-    out.append(plural(errors, "error"), style="bold red" if errors else "")
+    out.append(plural(errors, "error"), style=alarm(no_color) if errors else "")
     out.append(f" · {plural(warnings, 'warning')}")
     return out
 
@@ -80,6 +84,7 @@ class ProblemsPane(OptionList):
         self.entries: Sequence[tuple[Node | None, Problem]] = []
 
     def show(self, entries: Sequence[tuple[Node | None, Problem]]) -> None:
+        """List these problems, each as a line: E or W, where, and what is wrong."""
         if [p for _, p in entries] == [p for _, p in self.entries] and all(
             a is b for (a, _), (b, _) in zip(entries, self.entries, strict=True)
         ):
@@ -88,10 +93,13 @@ class ProblemsPane(OptionList):
         highlighted = self.highlighted
         self.clear_options()
         options = []
+        no_color = self.app.no_color
+        warn = "" if no_color else "yellow"
         for _node, p in entries:
             text = Text()
             word = "E" if p.severity is Severity.ERROR else "W"
-            text.append(word + " ", style="bold red" if word == "E" else "yellow")
+            text.append(word, style=alarm(no_color) if word == "E" else warn)
+            text.append(" ")
             where = p.where or SHAPE[Level.PLAN].word
             text.append(safe(where), style="bold")
             text.append(" " + safe(p.message))
@@ -137,8 +145,9 @@ class SidePane(Vertical):
             total = sum(1 for _ in self.plan.actions())
         s = summarise(self.plan, actions=actions)
         counts = self.live.counts()
-        self.query_one(SummaryPane).update(summary_text(s, counts, total))
-        self.strip.update(summary_strip(s, counts, total))
+        no_color = self.app.no_color
+        self.query_one(SummaryPane).update(summary_text(s, counts, total, no_color))
+        self.strip.update(summary_strip(s, counts, total, no_color))
         self.query_one(ProblemsPane).show(self.live.listed())
         title = Text("Problems", style="bold")
         title.append(f" ({plural(counts[0], 'error')}, {plural(counts[1], 'warning')}) · p",

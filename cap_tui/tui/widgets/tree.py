@@ -175,7 +175,8 @@ class PlanTree(RestyledTree, Tree[Node]):
         icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
         prefix = (icon, base_style + _TOGGLE) if node.allow_expand else ("", base_style)
         room = self._room(data) - len(prefix[0]) if self.size.width else 0
-        label = node_label(self.plan, data, self.plan.statuses, max(room, 1) if room else 0)
+        label = node_label(self.plan, data, self.plan.statuses, max(room, 1) if room else 0,
+                           self.app.no_color)
         label.stylize(style)
         return Text.assemble(prefix, label)
 
