@@ -15,25 +15,30 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data_cli"
-HEAVY = ("textual", "tomlkit", "rich")
+# the editor's and the office formats' libraries: python-calamine (reading sheets), xlsxwriter
+# (request sheets), docx and jinja2 (reports), openpyxl (tests only)
+HEAVY = ("textual", "tomlkit", "rich", "python_calamine", "xlsxwriter", "docx", "jinja2",
+         "openpyxl")
 
 # Runs cap's main() with stdout going to a string (a pipe, as far as cap can tell), then prints
 # which heavy packages ended up imported.
-RUN_MAIN = """
+RUN_MAIN = f"""
+HEAVY = {HEAVY!r}
 import contextlib, io, json, sys
 from cap_tui.cli import main
 out, err = io.StringIO(), io.StringIO()
 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
     code = main(sys.argv[1:])
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "tomlkit", "rich"))
-print(json.dumps({"code": code, "heavy": heavy, "out": len(out.getvalue())}))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
+print(json.dumps({{"code": code, "heavy": heavy, "out": len(out.getvalue())}}))
 """
 
-IMPORT_ONLY = """
+IMPORT_ONLY = f"""
+HEAVY = {HEAVY!r}
 import importlib, json, sys
 importlib.import_module(sys.argv[1])
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "tomlkit", "rich"))
-print(json.dumps({"code": 0, "heavy": heavy, "out": 0}))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
+print(json.dumps({{"code": 0, "heavy": heavy, "out": 0}}))
 """
 
 
