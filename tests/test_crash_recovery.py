@@ -1,7 +1,8 @@
 """Nothing typed is lost when the editor dies: a real `cap PLAN` in a pseudo-terminal, killed.
 
 Each test starts `python -m cap_tui.cli PLAN` on a pseudo-terminal of 80x24 (as an SSH session
-would give it), waits for the editor to be drawn, tabs into the selected action's title and types
+would give it), waits for the editor to be drawn, tabs into the selected action's progress update
+and types
 distinctive text, then ends the process: SIGKILL more than a second after the last key shows (the
 journal is flushed every half second), SIGHUP or SIGTERM as soon as it shows (the editor flushes,
 then leaves). The
@@ -107,12 +108,13 @@ def start_editor(plan: Path, state: Path) -> Terminal:
     return term
 
 
-def type_in_title(term: Terminal) -> None:
-    """From the tree: tab (the form), tab (Id), tab (Title), end, then the text."""
-    for _ in range(3):
+def type_in_progress(term: Terminal) -> None:
+    """From the tree: tab (the form's first stop for an action: Status), tab (Progress update),
+    ctrl+end, then the text."""
+    for _ in range(2):
         term.type("\t")
         time.sleep(0.15)
-    term.type("\x1b[F")  # end
+    term.type("\x1b[1;5F")  # ctrl+end
     time.sleep(0.1)
     term.type(TYPED)
 
@@ -133,10 +135,10 @@ async def restore_and_save(plan: Path, before: bytes) -> None:
         await settle(pilot, 2)
         assert notifications(app)[-1].startswith("Restored ")
         com01 = find(app, "COM-01")
-        assert com01.title.endswith(TYPED)
-        editor(app).jump(com01, "title")
+        assert com01.data["progress"].endswith(TYPED)
+        editor(app).jump(com01, "progress")
         await settle(pilot)
-        assert field_text(app, "title").endswith(TYPED)
+        assert field_text(app, "progress").endswith(TYPED)
         assert editor(app).doc.modified
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -147,7 +149,7 @@ async def restore_and_save(plan: Path, before: bytes) -> None:
 def run_and_end(plan: Path, state: Path, end: signal.Signals, wait: float) -> int:
     term = start_editor(plan, state)
     try:
-        type_in_title(term)
+        type_in_progress(term)
         # signalled once the terminal shows the last key typed: a key the editor has not yet
         # read from the terminal is not an edit, and no journal can hold it
         term.wait_for(TYPED[-9:])

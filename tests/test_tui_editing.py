@@ -269,7 +269,7 @@ class TestEditAndSave:
             # WHEN ctrl+s before any edit: the same bytes are written
             await pilot.press("ctrl+s")
             await settle(pilot)
-            assert notifications(app)[-1].startswith("Saved blaby-2024-25.toml")
+            assert notifications(app)[-1] == "Nothing to save: blaby-2024-25.toml is as on disk"
             assert blaby.read_bytes() == before
             # WHEN the title of COM-02 is edited: the tree follows as the officer types
             await go_to(pilot, "COM-02")

@@ -1,6 +1,9 @@
 """The editor's manners at 80x24 (issue 11): a footer whose labels are whole, a move dialog that
 filters as you type, a picker with its own help that plans come back to, a palette of cap's own
-commands, and a help that says where the plan's own details are edited."""
+commands, and a help that says where the plan's own details are edited. Then what a new user
+found in a quarterly update: warnings that vanish without colour, notices over the work, a
+status list drawn a column off, forms opened part-way down, a programme that would not move, a
+help without `stale`, a save of nothing, a filter with no label."""
 
 # Fixtures are imported from tui_fixtures (conftest.py belongs to the core's tests), so a
 # test's parameter has the name of an import: that is how pytest finds them.
@@ -8,24 +11,35 @@ commands, and a help that says where the plan's own details are edited."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from rich.color import Color
+from rich.console import Console
+from rich.style import Style
 from textual.app import App
+from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from tui_fixtures import (
     BLABY,
     DATA_TUI,
+    NARROW,
     WIDE,
     blaby,  # noqa: F401  (fixture)
     cap_data_dir,  # noqa: F401  (autouse fixture)
+    cursor_id,
     dialog_text,
     editing,
     editor,
+    field,
     find,
     go_to,
     notifications,
@@ -33,11 +47,15 @@ from tui_fixtures import (
     sample,  # noqa: F401  (fixture)
     screen_text,
     settle,
+    tree,
+    type_at_end,
+    widget_text,
 )
 
 from cap_tui.core.model import Node, Plan
 from cap_tui.core.recent import recent, remember
 from cap_tui.tui.app import make_app
+from cap_tui.tui.internals import screen_render
 from cap_tui.tui.screens.dialogs import ChoiceScreen, MoveScreen
 from cap_tui.tui.screens.editor import EditorScreen
 from cap_tui.tui.screens.help import HelpScreen
@@ -384,3 +402,341 @@ async def test_the_editor_s_help_says_where_the_plan_s_details_are_edited() -> N
         text = " ".join(screen_text(pilot.app).split())
         assert "as-of date, reporting point) are edited like any node: select the plan, " \
                "the tree's first row" in text
+
+
+# -- issue 11, second pass: what a new user found in a quarterly update ---------------------------
+def drawn(app: App, words: str) -> list[Style]:
+    """The styles the screen draws `words` in: each run of text holding them, as the terminal
+    gets it (after Textual's NO_COLOR filter, when it is on)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", legacy_windows=False)
+    return [s.style for s in console.render(screen_render(app), console.options)
+            if words in s.text and s.style is not None]
+
+
+def contrast(style: Style) -> float:
+    """The WCAG contrast of a style's text against its background (1 to 21; 4.5 reads well)."""
+
+    def luminance(colour: Color | None) -> float:
+        assert colour is not None, f"no colour in {style}"
+        r, g, b = (v / 255 for v in colour.get_truecolor())
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = sorted((luminance(style.color), luminance(style.bgcolor)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def stands_out(style: Style) -> bool:
+    """Marked by its text style (bold and reversed or underlined), and legible."""
+    return bool(style.bold and (style.reverse or style.underline)) and contrast(style) >= 4.5
+
+
+@asynccontextmanager
+async def noticing(path: Path, size: tuple[int, int] = NARROW) -> AsyncIterator[Pilot]:
+    """The editor on `path` with its notices drawn (the tests' default is not to draw them)."""
+    async with make_app(str(path)).run_test(size=size, notifications=True) as pilot:
+        await settle(pilot, 2)
+        yield pilot
+
+
+def toast_regions(app: App) -> list[Region]:
+    return [t.region for t in app.screen.query("Toast") if t.region]
+
+
+def bottom_rows(app: App) -> Region:
+    """The filter line (when open), the summary strip and the keys: the screen's last lines
+    below the body."""
+    body = app.screen.query_one("#body").region
+    return Region(0, body.bottom, app.size.width, app.size.height - body.bottom)
+
+
+class TestWithoutColour:
+    """NO_COLOR: overdue and errors stand out by their style, legible, never by a colour."""
+
+    @pilot_test
+    async def test_the_strip_and_the_tree_at_80_columns(
+            self, blaby: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("NO_COLOR", "1")
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            assert app.no_color
+            await go_to(pilot, "ORG-04")  # the overdue action: in sight, then the cursor off it
+            await pilot.press("up")
+            await settle(pilot)
+            for words in ("1 overdue", "5 errors", "OVERDUE"):
+                styles = drawn(app, words)
+                assert styles, f"{words!r} is not on the screen"
+                assert all(stands_out(s) for s in styles), (words, styles)
+            # AND what needs no attention is plain
+            assert not any(s.reverse for s in drawn(app, " due soon · "))
+
+    @pilot_test
+    async def test_the_summary_pane_when_wide(self, blaby: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("NO_COLOR", "1")
+        async with editing(blaby, WIDE) as pilot:
+            text = screen_text(pilot.app)
+            assert re.search(r"Overdue +1 ", text) and re.search(r"Errors +5 ", text)
+            counts = [s for s in drawn(pilot.app, "1") + drawn(pilot.app, "5") if s.reverse]
+            assert len(counts) >= 2 and all(stands_out(s) for s in counts)
+            # AND so does a field's error under it in the form
+            await go_to(pilot, "ENV-01")
+            styles = drawn(pilot.app, "Error: action's lead is empty")
+            assert styles and all(stands_out(s) for s in styles)
+
+
+class TestNotices:
+    """Notices sit under the header: never over the filter line, the summary strip, the keys,
+    nor the field being typed in; the filter's own problem is said in the filter line."""
+
+    @pilot_test
+    async def test_the_filter_s_problem_is_said_under_its_words(self, blaby: Path) -> None:
+        async with noticing(blaby) as pilot:
+            app = pilot.app
+            await pilot.press("slash", *"status:zz")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            lines = screen_text(app).splitlines()
+            # THEN the words are there, after the filter's label, whole
+            words = next(i for i, line in enumerate(lines) if line.startswith("Filter: "))
+            assert lines[words].rstrip() == "Filter: status:zz"
+            # AND the problem is said under them, the statuses it could be included
+            below = " ".join(line.strip() for line in lines[words + 1 : -1])
+            assert below.startswith('no status "zz"; the plan\'s statuses are: Not started')
+            assert "Cancelled (cancelled)" in below
+            # AND no notice covers anything
+            assert notifications(app) == [] and toast_regions(app) == []
+            # WHEN the words are fixed, the problem goes
+            await pilot.press("backspace", "backspace", *"completed")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert "no status" not in screen_text(app)
+
+    @pilot_test
+    async def test_the_filter_line_keeps_its_label_while_typing(self) -> None:
+        async with editing(BLABY) as pilot:
+            await pilot.press("slash", *"ECO-02")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            lines = screen_text(pilot.app).splitlines()
+            assert lines[-2].rstrip() == "Filter: ECO-02"
+
+    @pilot_test
+    async def test_a_move_s_notice_leaves_the_moved_action_and_the_bottom_lines(
+            self, blaby: Path) -> None:
+        async with noticing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "COM-03")
+            await pilot.press("m", *"financial", "enter")
+            await settle(pilot, 2)
+            assert notifications(app)[-1].startswith("Moved COM-03 to Financial")
+            await pilot.pause(0.1)
+            toasts = toast_regions(app)
+            assert toasts
+            t = tree(app)
+            line = t.tree_node(find(app, "COM-03"))
+            assert line is not None and cursor_id(app) == "COM-03"
+            moved = Region(t.region.x, t.region.y + line.line - t.scroll_offset.y,
+                           t.region.width, 1)
+            assert moved in t.region
+            for toast in toasts:
+                assert toast.y >= 1  # under the header
+                assert not toast.overlaps(moved) and not toast.overlaps(bottom_rows(app))
+                assert toast.height <= 2  # short: the title on the message's line
+
+    @pilot_test
+    async def test_a_notice_never_covers_the_field_typed_in(self, blaby: Path) -> None:
+        async with noticing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "ECO-02")
+            # WHEN the officer types in a description scrolled to the top of the form
+            area = field(app, "description")
+            area.focus()
+            await settle(pilot)
+            form = app.screen.query_one("#form")
+            form.scroll_to(y=form.scroll_offset.y + area.region.y - form.region.y,
+                           animate=False, immediate=True)
+            await settle(pilot)
+            assert area.region.y == form.region.y
+            await pilot.press(*" Done.", "ctrl+s")
+            await settle(pilot)
+            await pilot.pause(0.1)
+            # THEN the notice is shown, but not over the field
+            assert notifications(app)[-1].startswith("Saved blaby-2024-25.toml")
+            toasts = toast_regions(app)
+            assert toasts and app.focused is area
+            assert all(not t.overlaps(area.region) for t in toasts)
+            assert all(not t.overlaps(bottom_rows(app)) for t in toasts)
+
+
+class TestStatusList:
+    """Enter on a status opens its list in line with the field, whole, above the bottom
+    lines, every status legible."""
+
+    @pilot_test
+    async def test_the_list_is_aligned_readable_and_above_the_keys(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await pilot.press("tab")  # from the tree: to the status, at the foot of the form
+            await settle(pilot)
+            select = field(app, "status")
+            await pilot.press("enter")
+            await settle(pilot)
+            overlay = app.focused
+            assert overlay is not None and overlay.parent is select
+            statuses = list(editor(app).plan.statuses.values())
+            # THEN the list covers the field's whole width, the bar's column included
+            box = overlay.region
+            assert (box.x, box.right) == (select.region.x, select.region.right)
+            assert box.height == len(statuses)
+            # AND nothing of the form shows beside the options, each in line with the value
+            lines = screen_text(app).splitlines()
+            value_x = lines[select.region.y].index("In progress")
+            for y, status in zip(range(box.y, box.bottom), statuses, strict=True):
+                assert lines[y][box.x : value_x] == " " * (value_x - box.x)
+                assert lines[y][value_x:].startswith(status.label)
+            # AND it is above the summary strip and the keys
+            assert box.bottom <= app.screen.query_one("#body").region.bottom
+            # AND every status reads well (Completed was dark blue on dark grey)
+            for status in statuses:
+                styles = drawn(app, status.label)
+                assert styles and all(contrast(s) >= 4.5 for s in styles), (status, styles)
+
+
+class TestFormScroll:
+    """Another node's form opens at its top, its heading in sight."""
+
+    @pilot_test
+    async def test_a_filter_shows_its_first_action_from_the_top(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            # GIVEN the form scrolled down, to the end of a long update
+            await go_to(pilot, "ECO-02")
+            await pilot.press("tab", "tab", "ctrl+end")
+            await settle(pilot)
+            form = app.screen.query_one("#form")
+            assert form.scroll_offset.y > 0
+            # WHEN the officer filters by lead
+            await pilot.press("escape", "slash", *"lead:fleet")
+            await pilot.pause(0.3)
+            await settle(pilot, 2)
+            # THEN ENV-03 is shown from its heading
+            assert cursor_id(app) == "ENV-03"
+            assert form.scroll_offset.y == 0
+            heading = app.screen.query_one("#form-title")
+            assert widget_text(heading) == "Action ENV-03"
+            assert heading.region.y == form.region.y
+
+    @pilot_test
+    async def test_a_filter_that_keeps_nothing_shows_the_plan_from_its_top(
+            self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            form = app.screen.query_one("#form")
+            await go_to(pilot, "ECO-02")
+            await pilot.press("tab", "tab", "ctrl+end", "escape")
+            await settle(pilot)
+            assert form.scroll_offset.y > 0
+            # WHEN stale, which here (a plan outside git) keeps no action
+            await pilot.press("slash", *"stale")
+            await pilot.pause(0.5)
+            await settle(pilot, 2)
+            # THEN the plan's own form is shown, from its heading
+            assert cursor_id(app) == ""
+            assert widget_text(app.screen.query_one("#form-title")).startswith("Plan: ")
+            assert form.scroll_offset.y == 0
+
+    @pilot_test
+    async def test_the_same_node_stays_where_it_was(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            form = app.screen.query_one("#form")
+            await type_at_end(pilot, "progress", " x")
+            scrolled = form.scroll_offset.y
+            assert scrolled > 0
+            await pilot.press("ctrl+z")  # undo shows the node again: the officer stays put
+            await settle(pilot)
+            assert form.scroll_offset.y == scrolled
+
+
+class TestMoveProgramme:
+    """m on a programme moves it to another theme; where it cannot, a notice says why."""
+
+    @pilot_test
+    async def test_m_moves_a_programme_and_the_file_says_so(self, blaby: Path) -> None:
+        async with editing(blaby) as pilot:
+            app = pilot.app
+            await go_to(pilot, "tourism-growth-plan")
+            await pilot.press("m")
+            await settle(pilot)
+            assert isinstance(app.screen, MoveScreen)
+            # the themes, the programme's own shown but not offered
+            shown = options(app)
+            assert [t.split("  ")[1] for t, _ in shown] == [t.title for t in plan_of(app).themes]
+            assert [t.endswith("  economy") for t, enabled in shown if not enabled] == [True]
+            await pilot.press(*"keeping you safe", "enter")
+            await settle(pilot, 2)
+            assert notifications(app)[-1] == "Moved tourism-growth-plan to Keeping You Safe & " \
+                "Healthy"
+            assert cursor_id(app) == "tourism-growth-plan"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        text = blaby.read_text(encoding="utf-8")
+        theme = text.index('id = "safe-and-healthy"')
+        moved = text.index('id = "tourism-growth-plan"')
+        assert theme < moved
+        assert "\n[[theme]]\n" not in text[theme:moved]
+
+    @pilot_test
+    async def test_with_one_theme_m_says_there_is_nowhere_to_go(
+            self, sample: Callable[[str], Path]) -> None:
+        async with editing(sample("markup.toml")) as pilot:
+            app = pilot.app
+            await go_to(pilot, "housing")
+            await pilot.press("m")
+            await settle(pilot)
+            assert isinstance(app.screen, EditorScreen)
+            assert notifications(app) == ["No other theme to move housing to: add one first"]
+
+
+class TestHelpAndSave:
+    """? names every filter word and what a does on the plan's line, clear of its scrollbar;
+    ctrl+s with nothing changed writes nothing and says so."""
+
+    @pilot_test
+    async def test_the_help_names_stale_and_adding_a_theme(self) -> None:
+        async with editing(BLABY) as pilot:
+            await pilot.press("question_mark")
+            await settle(pilot)
+            text = " ".join(screen_text(pilot.app).split())
+            assert "filter: words, status:NAME, lead:TEXT, overdue, due:DAYS, stale" in text
+            assert "add an action (on a theme: a programme; on the plan's line: a theme)" in text
+
+    @pilot_test
+    async def test_the_help_s_text_stops_short_of_its_scrollbar(self) -> None:
+        async with editing(BLABY) as pilot:
+            app = pilot.app
+            await pilot.press("question_mark")
+            await settle(pilot)
+            box = app.screen.query_one(".help-box")
+            assert box.max_scroll_y > 0  # it scrolls at 80x24
+            bar_x = box.region.right - box.styles.padding.right - \
+                box.styles.scrollbar_size_vertical
+            for _ in range(2):  # at its top, then at its end
+                for line in screen_text(app).splitlines()[box.region.y : box.region.bottom]:
+                    assert len(line[:bar_x].rstrip()) < bar_x, line  # a blank column between
+                await pilot.press("end")
+                await settle(pilot)
+
+    @pilot_test
+    async def test_ctrl_s_with_nothing_changed_writes_nothing(self, blaby: Path) -> None:
+        before = blaby.stat()
+        async with editing(blaby) as pilot:
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert notifications(pilot.app) == [
+                "Nothing to save: blaby-2024-25.toml is as on disk"]
+        after = blaby.stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

@@ -14,7 +14,9 @@ from typing import Any
 from textual import on
 from textual.app import App, SystemCommand
 from textual.dom import DOMNode
+from textual.geometry import Region
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ..core.document import Document
@@ -31,6 +33,9 @@ from .screens.picker import PickerScreen
 from .screens.start import StartPlanScreen
 from .widgets.filter import FilterBar
 from .widgets.tree import PlanTree
+
+NOTICE_ROWS = 3  # the lines a notice takes at most, where cap.tcss puts it (under the header)
+NOTICE_SHARE = 0.7  # of the screen's width, at most (Toast's max-width in cap.tcss)
 
 
 class CapApp(App[None]):
@@ -96,6 +101,28 @@ class CapApp(App[None]):
         if self.target:
             return self.plan_screen(self.target)
         return PickerScreen(self.folder)
+
+    # -- notices -----------------------------------------------------------------------------
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A notice at the top right, under the header: never over the filter line, the summary
+        strip or the keys at the bottom. When the field being typed in is there (a form
+        scrolled to it), the notice goes to the foot of the body instead, above those lines."""
+        if self.screen_stack:
+            self._place_notices(len(title) + len(message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _place_notices(self, length: int) -> None:
+        screen, (width, height) = self.screen, self.size
+        cells = min(length + 4, int(width * NOTICE_SHARE))  # its text, border and padding
+        focused = screen.focused
+        low = focused is not None and not isinstance(focused, PlanTree) and \
+            focused.region.overlaps(Region(width - cells, 1, cells, NOTICE_ROWS))
+        body = next(iter(screen.query("#body")), None)
+        below = height - body.region.bottom if body is not None and body.region else 1
+        for rack in screen.query("ToastRack"):  # by its name, as cap.tcss styles it
+            rack.set_class(low, "-low")
+            rack.styles.margin = (0, 0, below, 0) if low else (1, 0, 0, 0)
 
     # -- opening -----------------------------------------------------------------------------
     def plan_screen(self, path: str) -> Screen[None]:

@@ -28,7 +28,7 @@ from ...core.shape import Level
 from ...core.values import parse_value
 from ..bindings import Scope, bindings
 from ..internals import QuietFocusScreen
-from ..widgets.filter import FilterBar, Keep
+from ..widgets.filter import FilterBar, FilterLine, Keep
 from ..widgets.footer import KeysFooter
 from ..widgets.form import FieldEdited, NodeForm
 from ..widgets.header import PlanHeader
@@ -77,7 +77,7 @@ class EditorScreen(QuietFocusScreen[None]):
                            id="form")
             yield SidePane(self.plan, self.live, strip, id="side")
         yield strip
-        yield FilterBar(self.plan, id="filter")
+        yield FilterLine(self.plan, id="filter-line")
 
     async def on_mount(self) -> None:
         await self._fill()
@@ -150,7 +150,7 @@ class EditorScreen(QuietFocusScreen[None]):
         try:
             self.doc.set_field(node, key, value, merge=True)
         except EditError as exc:
-            self.notify(str(exc), title="Not changed", severity="error", markup=False)
+            self.notify(f"Not changed: {exc}", severity="error", markup=False)
             return
         self.after_edit(node, key)
 
@@ -230,8 +230,8 @@ class EditorScreen(QuietFocusScreen[None]):
         """The committee report on the saved plan, in html and Word, beside it (a thread: a
         large plan's Word file takes a second or more)."""
         if self.doc.modified:
-            self.notify("The report is made from the saved plan: save first (ctrl+s)",
-                        title="Not exported", severity="warning", markup=False)
+            self.notify("Not exported: the report is made from the saved plan; save first "
+                        "(ctrl+s)", severity="warning", markup=False)
             return
         self.run_worker(self._export, thread=True, exclusive=True, group="report")
 
@@ -243,8 +243,8 @@ class EditorScreen(QuietFocusScreen[None]):
         try:
             written = [write_report(self.doc.path, fmt, folder) for fmt in ("html", "docx")]
         except ReportError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="Not exported",
-                                      severity="error", markup=False)
+            self.app.call_from_thread(self.notify, f"Not exported: {exc}", severity="error",
+                                      markup=False)
             return
         names = ", ".join(p.name for p in written)
         self.app.call_from_thread(self.notify, f"Report written: {names} in {folder}",

@@ -270,7 +270,13 @@ class PlanFile:
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, then: Callable[[], object] | None = None) -> None:
-        """Save; `then` runs once the file is saved (quitting after "Save" does that)."""
+        """Save; `then` runs once the file is saved (quitting after "Save" does that). With no
+        change to save, writes nothing and says so (read-only: says why it would not)."""
+        if not self.doc.modified and self.read_only is None:
+            self._nothing_to_save()
+            if then is not None:
+                then()
+            return
         if self.read_only is None and self.doc.changed_on_disk():
             question = Text(f"{self.doc.path} has changed on disk since you opened it.\n"
                             "Overwrite it with your version, or reload it keeping your edits "
@@ -290,6 +296,14 @@ class PlanFile:
         if self.save_now() and then is not None:
             then()
 
+    def _nothing_to_save(self) -> None:
+        name = Path(self.doc.path).name
+        if self.doc.changed_on_disk():
+            self.screen.notify(f"Nothing to save: you have changed nothing, but {name} has "
+                               "changed on disk (r reloads it)", markup=False)
+        else:
+            self.screen.notify(f"Nothing to save: {name} is as on disk", markup=False)
+
     def save_now(self) -> bool:
         screen, doc = self.screen, self.doc
         try:
@@ -297,12 +311,12 @@ class PlanFile:
             with write_lock(doc.path, wait=10):
                 doc.save()
         except Locked as exc:
-            screen.notify(f"{exc}\n{SAVE_AS_HINT}", title="Not saved", severity="error",
-                          timeout=15, markup=False)
+            screen.notify(f"Not saved: {exc}\n{SAVE_AS_HINT}", severity="error", timeout=15,
+                          markup=False)
             return False
         except EditError as exc:
-            screen.notify(f"{exc}\n{SAVE_AS_HINT}", title="Not saved", severity="error",
-                          timeout=15, markup=False)
+            screen.notify(f"Not saved: {exc}\n{SAVE_AS_HINT}", severity="error", timeout=15,
+                          markup=False)
             return False
         except OSError as exc:
             screen.notify(f"Cannot save {doc.path}: {exc.strerror or exc}\n{SAVE_AS_HINT}",
@@ -362,8 +376,7 @@ class PlanFile:
             self._identity = ident
             return
         self.screen.notify(f"{Path(self.doc.path).name} changed on disk — r reloads keeping "
-                           "your edits", title="Changed on disk", severity="warning",
-                           timeout=20, markup=False)
+                           "your edits", severity="warning", timeout=20, markup=False)
 
     async def reload(self) -> None:
         """The plan as it now is on disk, with the officer's unsaved edits replayed on it; where

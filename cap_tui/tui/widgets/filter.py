@@ -2,18 +2,22 @@
 
 `stale` asks git which actions have not been updated since the last reporting point
 (core/stale.py): that is found once, in a thread, the first time the word is used, and the
-filter is applied again when it is known. A status the plan does not have turns the bar red and
-says which statuses it has."""
+filter is applied again when it is known. What is wrong with the words (a status the plan does
+not have, `stale` where git cannot tell) is said under them, in the filter line, never in a
+notice over the tree."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Input
+from textual.widgets import Input, Label, Static
 
 from ...core.filters import FilterError, parse_query
 from ...core.model import Node, Plan
@@ -43,17 +47,28 @@ class FilterBar(Input):
         """The officer is done with the bar: the tree takes the keys again."""
 
     def __init__(self, plan: Plan, **kwargs: object) -> None:
-        super().__init__(placeholder="filter: words, status:NAME, lead:TEXT, overdue, "
-                         "due:DAYS, stale  (escape clears)", compact=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(placeholder="words, status:NAME, lead:TEXT, overdue, due:DAYS, "
+                         "stale  (escape clears)", compact=True, **kwargs)  # type: ignore[arg-type]
         self.plan = plan
         self.keep: Keep | None = None  # as last applied
         self._timer: Timer | None = None
         self._stale: frozenset[str] | None = None  # the stale actions' ids, once found
+        self._stale_problem = ""  # why git could not tell which actions are stale
         self._finding = False  # the stale actions are being found
-        self._said = ""  # the last problem told (so a pause in typing does not repeat it)
+
+    @property
+    def line(self) -> FilterLine | None:
+        """The filter line the bar is in, if it is in one."""
+        return next((a for a in self.ancestors if isinstance(a, FilterLine)), None)
+
+    def _show(self, shown: bool) -> None:
+        """Show the bar (and the line it is in), or hide them."""
+        self.set_class(shown, "-open")
+        if self.line is not None:
+            self.line.set_class(shown, "-open")
 
     def open(self) -> None:
-        self.add_class("-open")
+        self._show(True)
         self.focus()
 
     def toggle_word(self, word: str) -> None:
@@ -61,12 +76,12 @@ class FilterBar(Input):
         words = self.value.split()
         words = [w for w in words if w != word] if word in words else [*words, word]
         self.value = " ".join(words)
-        self.set_class(bool(words), "-open")
+        self._show(bool(words))
 
     def only_status(self, key: str) -> None:
         words = [w for w in self.value.split() if not w.startswith("status:")]
         self.value = " ".join([*words, f"status:{key}"])
-        self.add_class("-open")
+        self._show(True)
 
     def drop(self) -> None:
         """Clear the filter at once (not after the pause for typing), and hide the bar. Whoever
@@ -75,7 +90,8 @@ class FilterBar(Input):
         with self.prevent(Input.Changed):
             self.value = ""
         self.keep = None
-        self.remove_class("-open")
+        self._problem("")
+        self._show(False)
 
     def apply(self) -> None:
         self._timer = None
@@ -85,19 +101,19 @@ class FilterBar(Input):
             self._problem(str(exc))
             self.keep = _nothing
         else:
-            self._problem("")
-            if query is not None and query.stale and self._stale is None:
+            stale = query is not None and query.stale
+            self._problem(self._stale_problem if stale else "")
+            if stale and self._stale is None:
                 self._find_stale()
             self.keep = query
         self.post_message(self.Filtered(self.keep))
 
     def _problem(self, message: str) -> None:
-        """Say what is wrong with the words (once), or that nothing is."""
+        """Say what is wrong with the words, under them, or that nothing is."""
         self.set_class(bool(message), "-invalid")
         self.tooltip = message or None
-        if message and message != self._said:
-            self.notify(message, title="Filter", severity="warning", markup=False)
-        self._said = message
+        if self.line is not None:
+            self.line.say(message)
 
     def _find_stale(self) -> None:
         if not self._finding:
@@ -118,9 +134,8 @@ class FilterBar(Input):
 
     def _found_stale(self, ids: frozenset[str], problem: str) -> None:
         self._stale = ids
+        self._stale_problem = f"stale: {problem}" if problem else ""
         self._finding = False
-        if problem:
-            self.notify(problem, title="Stale", severity="warning", markup=False)
         if "stale" in self.value.lower().split():
             self.apply()
 
@@ -144,6 +159,31 @@ class FilterBar(Input):
         self.drop()
         self.apply()
         self.post_message(self.Closed())
+
+
+class FilterLine(Vertical):
+    """The filter bar after its label ("Filter: "), and under them what is wrong with the
+    words, if anything. Shown (`-open`) while the bar is."""
+
+    def __init__(self, plan: Plan, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.plan = plan
+        self._said = ""  # the problem shown
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="filter-words"):
+            yield Label(Text("Filter: "), id="filter-label")
+            yield FilterBar(self.plan, id="filter")
+        yield Static("", id="filter-problem")
+
+    def say(self, problem: str) -> None:
+        """Show what is wrong with the words ("" when nothing is)."""
+        if problem == self._said:
+            return  # as shown: a pause in typing does not lay the screen out again
+        self._said = problem
+        shown = self.query_one("#filter-problem", Static)
+        shown.update(Text(problem))
+        shown.set_class(bool(problem), "-shown")
 
 
 def _nothing(node: Node) -> bool:

@@ -119,8 +119,19 @@ class FieldInput(BoundEditor, SafeInput):
         self.to_start()
 
 
+class ListOpened(Message):
+    """A choice's list opened: it needs `rows` lines below the choice's own."""
+
+    def __init__(self, select: Widget, rows: int) -> None:
+        super().__init__()
+        self.select, self.rows = select, rows
+
+
 class FieldSelect(BoundEditor, Select[str]):
-    """A status or a choice."""
+    """A status or a choice. Its list, when it opens, asks the form for room to show it whole
+    (`ListOpened`), above the summary and the keys at the bottom of the screen."""
+
+    LIST_ROWS = 12  # the most lines Textual's Select shows of its list (its max-height)
 
     def current_text(self) -> str:
         value = self.value
@@ -142,6 +153,10 @@ class FieldSelect(BoundEditor, Select[str]):
 
     def put(self, text: str) -> None:
         self.value = text if text in self.options else text or Select.NULL
+
+    def watch_expanded(self, expanded: bool) -> None:
+        if expanded:  # its options, and the blank one when it offers one: a line to spare
+            self.post_message(ListOpened(self, min(len(self.options) + 1, self.LIST_ROWS)))
 
 
 class FieldText(BoundEditor, SafeTextArea):
@@ -252,7 +267,11 @@ class NodeForm(VerticalScroll):
             self.show_problems(self._first_problems)
 
     def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
-        """Show a node's fields: in the field set of its kind, built the first time."""
+        """Show a node's fields: in the field set of its kind, built the first time. Another
+        node is shown from its top, its heading in sight (a jump to one of its fields then
+        scrolls to that field: `focus_field`); the same node again stays where it was."""
+        if node is not self.node and self.scroll_offset.y:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.node = node
         self._set_title(node)
         if node is None:
@@ -437,6 +456,13 @@ class NodeForm(VerticalScroll):
         x, y = self.scroll_offset
         virtual = screen_region.translate((x - view.x, y - view.y))
         self.scroll_to_region(virtual, animate=False, immediate=True, force=True)
+
+    @on(ListOpened)
+    def _make_room(self, event: ListOpened) -> None:
+        """Scroll (only if need be) so that a choice and its open list are inside the form."""
+        region = event.select.region
+        if region:
+            self._scroll_into_view(Region(region.x, region.y, region.width, 1 + event.rows))
 
     @on(TextArea.SelectionChanged)
     def _cursor_moved(self, event: TextArea.SelectionChanged) -> None:

@@ -33,16 +33,17 @@ def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = N
         out.append(f"Filtered: {t.total} of {shown_of} actions\n", style="bold")
     else:
         out.append(f"{t.total} actions\n", style="bold")
+    w = len(str(t.total))  # the counts' width: as little room as they need, for the labels
     for key, st in s.statuses.items():
         n = t.by_status.get(key, 0)
         if not n:
             continue
-        out.append(f"{n:>4} {percent(n, t.total):3d}% ")
+        out.append(f" {n:>{w}} {percent(n, t.total):3d}% ")
         out.append(safe(st.label), style=rag_style(st.colour, no_color))
         out.append("\n")
     if t.by_status.get("?"):
         n = t.by_status["?"]
-        out.append(f"{n:>4} {percent(n, t.total):3d}% ", style="")
+        out.append(f" {n:>{w}} {percent(n, t.total):3d}% ")
         out.append("no valid status", style=alarm(no_color))
         out.append("\n")
     out.append(f"\nFinished   {t.finished:>4} {percent(t.finished, t.total):3d}%\n")
@@ -50,8 +51,8 @@ def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = N
     for word, n, style in (("Overdue", len(t.overdue), alarm(no_color)),
                            ("Due soon", len(t.due_soon), ""), ("Errors", errors, alarm(no_color)),
                            ("Warnings", warnings, "")):
-        out.append(f"{word:<10} ")
-        out.append(f"{n:>4}", style=style if n else "")
+        out.append(f"{word:<10} " + " " * max(0, 4 - len(str(n))))  # the count's own cells
+        out.append(str(n), style=style if n else "")  # stand out, not the space before them
         out.append("\n")
     if s.today:
         out.append(f"as of {s.today.isoformat()}", style="dim")

@@ -270,7 +270,7 @@ class PlanTree(RestyledTree, Tree[Node]):
         try:
             node = self.doc.add(*_where_to_add(self.plan.root, sel, kind))
         except EditError as exc:
-            self.notify(str(exc), title="Cannot add", severity="error", markup=False)
+            self.notify(f"Cannot add: {exc}", severity="error", markup=False)
             return
         self.restructured(node, "title", f"Added {node.kind} {node.id}: give it a title")
 
@@ -291,7 +291,7 @@ class PlanTree(RestyledTree, Tree[Node]):
         try:
             node = self.doc.duplicate(sel)
         except EditError as exc:
-            self.notify(str(exc), title="Cannot duplicate", severity="error", markup=False)
+            self.notify(f"Cannot duplicate: {exc}", severity="error", markup=False)
             return
         self.restructured(node, "", f"Duplicated {sel.id} as {node.id}")
 
@@ -328,10 +328,18 @@ class PlanTree(RestyledTree, Tree[Node]):
             self.restructured(sel, "", "")
 
     def action_move_to(self) -> None:
-        """The action to another programme (a programme to another theme), picked from a list."""
+        """The action to another programme (a programme to another theme), picked from a list;
+        when there is nowhere else to move it, or it is not a node that moves so, says why."""
         sel = self.current
         if sel is None or sel.kind not in (Level.ACTION, Level.PROGRAMME):
-            self.notify("Select an action (or a programme) to move", markup=False)
+            self.notify("m moves an action to another programme, or a programme to another "
+                        "theme: select one ([ and ] move any node up and down)", markup=False)
+            return
+        above = SHAPE[sel.kind].parent
+        assert above is not None  # an action's programme, a programme's theme
+        if not any(n.kind is above and n is not sel.parent for n in self.plan.nodes()):
+            self.notify(f"No other {SHAPE[above].word} to move {sel.id} to: add one first",
+                        markup=False)
             return
 
         def done(target: Node | None) -> None:
