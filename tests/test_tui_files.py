@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -114,6 +115,9 @@ class TestPicker:
     async def test_lists_the_three_plans_and_opens_one(
             self, monkeypatch: pytest.MonkeyPatch, cap_data_dir: Path) -> None:
         monkeypatch.chdir(ROOT)
+        # cap does not remember plans in the system's temporary folder; CI's checkout may be
+        # in it, so the system's temporary folder is another one here
+        monkeypatch.setattr(tempfile, "tempdir", str(cap_data_dir / "system-temp"))
         app = make_app()
         async with app.run_test() as pilot:
             await settle(pilot)

@@ -203,3 +203,39 @@ async def test_fast_typing_with_backspaces_keeps_the_order_typed(tmp_path: Path,
     # THEN the file has exactly that: the last eight characters replaced by XYZ
     assert tomllib.loads(plan.read_text())["theme"][0]["programme"][0]["action"][0][key] == (
         old[:-8] + "XYZ")
+
+
+@pilot_test
+async def test_typing_tab_and_typing_again_at_once_fills_each_field(tmp_path: Path) -> None:
+    """Textual forwards a key to the widget focused when the app reads it, and runs Tab's
+    binding only once the key has bubbled back up: "Quarter 3", Tab, "2025-01-31" sent at once
+    (as tmux send-keys does, or a fast typist on a busy machine) put the date in the reporting
+    point. Found in tmux; the keys are queued here with no pause."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan) as pilot:
+        app = pilot.app
+        editor(app).jump(editor(app).plan.root, "reporting_point")
+        await settle(pilot, 2)
+        # WHEN, at machine speed: clear the reporting point, type, Tab, clear the as-of, type
+        send(app, ["end", *["backspace"] * 24, *"Quarter 3", "tab", "end", *["backspace"] * 10,
+                   *"2025-01-31"])
+        await settle(pilot, 3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    data = tomllib.loads(plan.read_text())["plan"]
+    assert (data["reporting_point"], str(data["as_of"])) == ("Quarter 3", "2025-01-31")
+
+
+@pilot_test
+async def test_tab_from_the_tree_then_typing_at_once_lands_in_the_form(tmp_path: Path) -> None:
+    """Keys sent to the tree before a Tab moved the focus reach the field Tab went to."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan) as pilot:
+        app = pilot.app
+        await pilot.press("up", "up", "up")  # the plan's own line
+        await settle(pilot)
+        send(app, ["tab", "end", *["backspace"] * 24, *"Q3"])  # Tab: the reporting point
+        await settle(pilot, 3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert tomllib.loads(plan.read_text())["plan"]["reporting_point"] == "Q3"

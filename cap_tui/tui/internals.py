@@ -27,6 +27,13 @@ What is relied on, and why:
   bindings only when the Key has bubbled up to the App, so under fast typing (or a slow
   machine) a character typed after a backspace could land before it: "Strategy", End, eight
   backspaces and "XYZ" saved as "SXY" (Textual issue 6605; its fix, PR 6631, does the same).
+- `App._check_bindings`, `Widget._forward_event`: a key that reaches a field (or the tree) after
+  focus has moved on goes to the widget that has the focus now, and a non-printable key runs
+  its bindings (Tab's focus_next among them) when it reaches the widget (`in_order`, used by
+  the fields and `RestyledTree`). Textual
+  forwards each key to the widget focused when the App reads it, and runs Tab's binding only
+  once the Key has bubbled back up: "Quarter 3", Tab, "2025-01-31" sent at once put the date
+  in the first field.
 - `Tree._line_cache`, `Tree._clear_line_cache`: repainting a tree at a new size without the
   full layout Tree's own resize handler asks for (`repaint_lines`), and restyling it when it
   gains or loses focus without the rebuild and full screen layout Tree's
@@ -75,6 +82,35 @@ async def run_own_binding(widget: Widget, event: events.Key) -> bool:
     return False
 
 
+# Keys whose bindings move the focus, and only that (focus_next, focus_previous, the editor's
+# "back to the tree"): run as they reach a widget, so the keys typed after them go where they
+# went. Other bindings still run when the key has bubbled up to the App: an action that
+# recomposes the screen (a reload) must not run inside the handler of a widget it removes.
+FOCUS_KEYS = frozenset({"tab", "shift+tab", "escape"})
+
+
+async def in_order(widget: Widget, event: events.Key, handle: Any, own: bool = True) -> None:
+    """Handle a Key that reached `widget` in the order keys were typed: `handle` is the
+    widget's own key handler; `own`: run the widget's own bindings (a field's editing keys)
+    as the key arrives."""
+    focused = widget.app.focused
+    if focused is not widget:
+        # sent here while this widget had the focus; a key before it (Tab, Enter, a dialog's
+        # key) has moved the focus on: the key is the focused widget's (or the screen's)
+        target = focused if focused is not None else widget.app.screen
+        target._forward_event(events.Key(event.key, event.character))
+        event.stop()
+        event.prevent_default()
+        return
+    if own and await run_own_binding(widget, event):
+        return
+    await handle(event)
+    if (not event._stop_propagation and event.key in FOCUS_KEYS
+            and await widget.app._check_bindings(event.key)):
+        event.stop()
+        event.prevent_default()
+
+
 # -- Input: what is drawn, where the cursor is, what a click is on -----------------------------
 class DrawnInput(Input):
     """An Input whose drawing is asked of three public methods, which a subclass overrides:
@@ -92,8 +128,7 @@ class DrawnInput(Input):
         return self.index_at_cell(offset)
 
     async def _on_key(self, event: events.Key) -> None:
-        if not await run_own_binding(self, event):
-            await Input._on_key(self, event)
+        await in_order(self, event, lambda e: Input._on_key(self, e))
 
     def drawn_value(self) -> Text:
         """The value as drawn: Textual's own unless overridden."""
@@ -126,8 +161,7 @@ class DocumentHooks(TextArea):
         self.set_document(text, language)
 
     async def _on_key(self, event: events.Key) -> None:
-        if not await run_own_binding(self, event):
-            await TextArea._on_key(self, event)
+        await in_order(self, event, lambda e: TextArea._on_key(self, e))
 
     def set_document(self, text: str, language: str | None) -> None:
         """Make and install the document for `text` (at start, and at every `load_text`)."""
@@ -187,11 +221,15 @@ class QuietFocusScreen(Screen[ScreenResultType]):
 
 # -- Tree ----------------------------------------------------------------------------------------
 class RestyledTree(Tree[Any]):
-    """A Tree that repaints its lines when its styles change (focus, a pseudo-class), instead of
+    """A Tree that handles its keys in the order typed (`in_order`), and repaints its lines
+    when its styles change (focus, a pseudo-class), instead of
     Tree's invalidation: rebuilding every line, measuring every label and laying out the whole
     screen again. A focus change restyles a tree, it never changes its lines or their widths
     (cap's tree has a fixed guide depth and labels that do not depend on style), and that layout
     made Tab and Escape cost several times a keystroke."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        await in_order(self, event, lambda e: Tree._on_key(self, e), own=False)
 
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # the style caches, as every widget

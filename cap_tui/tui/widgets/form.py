@@ -430,7 +430,12 @@ class NodeForm(VerticalScroll):
         field = self._fields.get(key)
         if field is None:
             return False
-        field.editor.focus(scroll_visible=False)
+        if field.editor.is_mounted and field.editor.focusable:
+            # now, not after the queued messages (Widget.focus): keys typed right after the
+            # Tab that brought the cursor here are this field's (internals.in_order)
+            self.screen.set_focus(field.editor, scroll_visible=False)
+        else:  # a field set mounted just now: focusable once it is
+            field.editor.focus(scroll_visible=False)
         self.call_after_refresh(self._reveal, field.label, field.editor)
         return True
 
