@@ -20,6 +20,7 @@ from .problems import PlanError, Problem, Severity
 from .shape import SHAPE, Level
 from .structure import Place, places
 from .vocab import COLOURS, FIELD_TYPES
+from .words import plural
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _LETTER = re.compile(r"[^\W\d_]")
@@ -355,9 +356,7 @@ class Checker:
 
 
 def _actions(n: int) -> str:
-    """`1 action`, `2 actions` (core words its own messages: render.terminal.plural is a layer
-    above)."""
-    return f"{n} action{'' if n == 1 else 's'}"
+    return plural(n, "action")
 
 
 def lead_words(lead: str) -> list[str]:

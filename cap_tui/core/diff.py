@@ -21,6 +21,7 @@ from .dates import parse_due
 from .model import Node, Plan, value_text
 from .shape import NODE_LEVELS, SHAPE, Level
 from .vocab import FieldSpec, Status
+from .words import plural
 
 TEXT_KEYS = frozenset({"description", "progress", "next_steps", "vision"})
 _WORD = re.compile(r"^\s+|\S+\s*")
@@ -405,10 +406,10 @@ def due_change(key: str, label: str, a: Any, b: Any) -> FieldChange:
     change.direction = "later" if new.end > old.end else "earlier"
     if old.kind == "month" and new.kind == "month":
         months = abs((new.end.year - old.end.year) * 12 + new.end.month - old.end.month)
-        change.delta = f"{months} month{'s' if months != 1 else ''}"
+        change.delta = plural(months, "month")
     else:
         days = abs((new.end - old.end).days)
-        change.delta = f"{days} day{'s' if days != 1 else ''}"
+        change.delta = plural(days, "day")
     return change
 
 

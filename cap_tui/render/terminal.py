@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import IO, Any, NamedTuple
 
+from ..core.words import plural as plural  # the one way every command counts things
+
 # Unicode's bidirectional controls (embeddings, overrides, isolates, marks): they reorder the text
 # around them on screen: `report\u202etxt.exe` is shown as `reportexe.txt`.
 BIDI_CONTROLS = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
@@ -97,12 +99,6 @@ def width(stream: IO[str]) -> int:
         # a terminal that reports no size (0 columns) is taken as 80, as shutil would
         return max(n, 40) if n else 80
     return 80
-
-
-def plural(n: int, noun: str, plurals: str = "") -> str:
-    """`1 warning`, `2 warnings`, `0 errors`; `plurals` for a noun that is not made plural by an
-    s (`plural(n, "entry", "entries")`). The one way every command counts things."""
-    return f"{n} {noun if n == 1 else (plurals or noun + 's')}"
 
 
 class Cell(NamedTuple):

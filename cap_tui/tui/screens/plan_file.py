@@ -27,6 +27,7 @@ from ...core.lock import EditLock, Locked, write_lock
 from ...core.planfile import not_a_plan
 from ...core.problems import PlanError
 from ...core.replay import Replayed, clash_values, decode_ops, describe, replay, squash
+from ...core.words import plural
 from ...render.terminal import safe
 from ..widgets.header import PlanHeader
 from .dialogs import ChoiceScreen, ProblemScreen, PromptScreen, TextScreen
@@ -153,7 +154,7 @@ class PlanFile:
     # -- restoring after a crash -------------------------------------------------------------
     def offer_recovery(self, recorded: Recorded) -> None:
         n = len(recorded.ops)
-        question = Text(f"{n} unsaved edit{'s' if n != 1 else ''} from "
+        question = Text(f"{plural(n, 'unsaved edit')} from "
                         f"{recorded.header.started} were found for this plan "
                         f"({Path(self.doc.path).name}).\n"
                         "Restore them, see what they change, discard them, or decide later "
@@ -211,7 +212,7 @@ class PlanFile:
             self._drop(recorded)
         self.flush()
         self.screen.restructured(self.screen.current)
-        self.screen.notify(f"Restored {result.applied} edit{'s' if result.applied != 1 else ''}"
+        self.screen.notify(f"Restored {plural(result.applied, 'edit')}"
                            + (f"; {len(result.failed) + len(bad)} did not apply"
                               if result.failed or bad else ""), markup=False)
         self.ask_clashes(result, extra=bad, kept=kept)

@@ -24,6 +24,7 @@ from ...core.document import Document
 from ...core.model import Node, Plan
 from ...core.problems import PlanError
 from ...core.source import decode, parse_toml
+from ...core.words import plural
 from ...render.terminal import Out
 from ..widgets.footer import KeysFooter
 
@@ -133,6 +134,6 @@ def restored_changes(doc: Document, ops: list[dict[str, Any]], width: int) -> Te
         lambda out: render_text(d, out), width)
     failed = len(result.failed) + len(bad)
     if failed:
-        text.append(f"\n\n{failed} edit{'s' if failed != 1 else ''} would not apply "
+        text.append(f"\n\n{plural(failed, 'edit')} would not apply "
                     "(the plan changed under them); restoring lists them.")
     return text
