@@ -239,3 +239,27 @@ async def test_tab_from_the_tree_then_typing_at_once_lands_in_the_form(tmp_path:
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert tomllib.loads(plan.read_text())["plan"]["reporting_point"] == "Q3"
+
+
+@pilot_test
+async def test_a_held_arrow_then_tab_and_escape_in_one_burst_keeps_their_order(
+        tmp_path: Path) -> None:
+    """Found in tmux: twenty Downs then Tab/Escape five times, sent at once, left the cursor on
+    the first action: the Downs waited to run at the App while Tab, run as it reached the tree,
+    had already moved the focus into the form. The tree now runs its own keys as they arrive."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan, (100, 30)) as pilot:
+        app = pilot.app
+        send(app, ["down"] * 20)
+        await settle(pilot, 3)
+        alone = editor(app).current
+        for _ in range(20):
+            await pilot.press("up")
+        await settle(pilot, 2)
+        send(app, ["down"] * 20 + ["tab", "escape"] * 5)
+        await settle(pilot, 3)
+        assert editor(app).current is alone and alone is not None
+        assert app.focused is editor(app).query_one("#tree")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert plan.read_bytes() == BLABY.read_bytes()

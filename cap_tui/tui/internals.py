@@ -221,7 +221,9 @@ class QuietFocusScreen(Screen[ScreenResultType]):
 
 # -- Tree ----------------------------------------------------------------------------------------
 class RestyledTree(Tree[Any]):
-    """A Tree that handles its keys in the order typed (`in_order`), and repaints its lines
+    """A Tree that handles its keys in the order typed (`in_order`: its own bindings, the
+    arrows among them, run as each key arrives, so twenty Downs and a Tab in one burst move
+    twenty lines before the Tab leaves), and repaints its lines
     when its styles change (focus, a pseudo-class), instead of
     Tree's invalidation: rebuilding every line, measuring every label and laying out the whole
     screen again. A focus change restyles a tree, it never changes its lines or their widths
@@ -229,7 +231,7 @@ class RestyledTree(Tree[Any]):
     made Tab and Escape cost several times a keystroke."""
 
     async def _on_key(self, event: events.Key) -> None:
-        await in_order(self, event, lambda e: Tree._on_key(self, e), own=False)
+        await in_order(self, event, lambda e: Tree._on_key(self, e))
 
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # the style caches, as every widget
