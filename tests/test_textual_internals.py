@@ -23,9 +23,12 @@ from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.cache import LRUCache
+from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widget import Widget
-from textual.widgets import Input, Label, TextArea, Tree
-from textual.widgets.text_area import Document, WrappedDocument
+from textual.widgets import Input, Label, Select, Static, TextArea, Tree
+from textual.widgets._select import SelectCurrent
+from textual.widgets.text_area import Document
 
 import cap_tui.tui
 from cap_tui.tui import internals
@@ -35,14 +38,16 @@ from cap_tui.tui.internals import (
     LinesDocument,
     QuietFocusScreen,
     RestyledTree,
+    SteadyContainer,
+    SteadyCurrent,
+    SteadySelect,
     column_at_cell,
     install_document,
     notifications,
-    refresh_scrollbars,
     repaint_lines,
     run_own_binding,
     screen_render,
-    wrap_now,
+    set_virtual_size,
 )
 
 
@@ -163,7 +168,6 @@ def test_textarea_makes_its_document_and_sizes_itself_through_the_hooks() -> Non
         await pilot.press("x", "enter")
         await pilot.pause()
         assert CountingArea.calls["refresh_size"] > before  # an edit calls _refresh_size
-        refresh_scrollbars(area)  # Widget._refresh_scrollbars
 
     run(One(area), script)
 
@@ -188,23 +192,119 @@ def test_install_document_gives_the_area_a_text_and_what_it_measures() -> None:
     run(One(area), script)
 
 
-def test_wrap_now_wraps_once_per_width() -> None:
-    area = TextArea("one two three four five six", soft_wrap=True)
+# -- sizes without layouts: `virtual_size`, `_refresh_scrollbars`, `_scroll_update`,
+# `_size_updated`, `Input._watch_value`, Select's compose --------------------------------------
+class Box(App[None]):
+    CSS = "#fixed { height: 4; overflow-y: scroll; } #auto { height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        yield TextArea("a", id="fixed")
+        yield TextArea("b", id="auto")
+
+
+def test_set_virtual_size_of_a_fixed_box_asks_no_layout() -> None:
+    """A widget of a fixed size takes a new virtual size with a repaint and its scrollbar's
+    thumb sized (what Textual's `_scroll_update` does at a layout); an `auto` one lays out."""
+    assert "_scroll_update" in vars(Widget) and "_refresh_scrollbars" in vars(Widget)
+    app = Box()
 
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
-        assert isinstance(area._line_cache, LRUCache)
-        height = wrap_now(area, 8)
-        assert area.wrapped_document._width == 8  # WrappedDocument keeps the width it wrapped at
-        assert height == area.wrapped_document.height > 1
-        area._line_cache["x"] = 1
-        assert wrap_now(area, 8) == height
-        assert "x" in area._line_cache  # the same width: nothing wrapped, nothing dropped
-        wrap_now(area, 40)
-        assert "x" not in area._line_cache
-        assert area.wrapped_document.height == 1
+        fixed, auto = app.query_one("#fixed", TextArea), app.query_one("#auto", TextArea)
+        await pilot.pause()
+        assert not fixed._layout_required and not auto._layout_required
+        set_virtual_size(fixed, Size(0, 50))
+        assert fixed.virtual_size == Size(0, 50) and not fixed._layout_required
+        assert fixed.vertical_scrollbar.window_virtual_size == 50
+        set_virtual_size(auto, Size(0, 50))
+        assert auto._layout_required
 
-    run(One(area), script)
-    assert isinstance(WrappedDocument(Document("a")), WrappedDocument)
+    run(app, script)
+
+
+def test_an_input_takes_a_new_value_without_a_layout() -> None:
+    """Input's `_watch_value` sets its virtual size (a layout); DrawnInput sets it first."""
+    assert "self.virtual_size = " in inspect.getsource(Input._watch_value)
+
+    class Line(DrawnInput):
+        DEFAULT_CSS = "Line { width: 20; height: 1; }"
+
+    class Form(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Line("short")
+
+    app = Form()
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        field = app.query_one(Line)
+        field.value = "a much longer value than the box"
+        assert not field._layout_required
+        assert field.virtual_size.width == field.content_width
+
+    run(app, script)
+
+
+def test_a_steady_container_is_laid_out_once_when_its_content_grows() -> None:
+    """`_size_updated(layout=True)` sets the virtual size as a Reactive that lays the screen
+    out again; a SteadyContainer takes it quietly: one layout, not two."""
+    assert "layout" in inspect.signature(Widget._size_updated).parameters
+
+    class Steady(SteadyContainer, VerticalScroll):
+        pass
+
+    def layouts(container: type[Widget]) -> int:
+        text = Static("one", id="text")
+        app = One(container(text))
+        count = 0
+
+        async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+            nonlocal count
+            await pilot.pause()
+            screen = app.screen
+            original = screen._refresh_layout
+
+            def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+                nonlocal count
+                count += 1
+                return original(*args, **kwargs)
+
+            screen._refresh_layout = counted  # type: ignore[method-assign]
+            text.update("\n".join("line" for _ in range(30)))
+            await pilot.pause()
+            await pilot.pause()
+
+        run(app, script)
+        return count
+
+    plain, steady = layouts(VerticalScroll), layouts(Steady)
+    assert steady == plain - 1  # Textual's second layout, for nothing, is not asked for
+
+
+def test_a_steady_select_shows_a_new_value_without_a_layout() -> None:
+    """Select composes SelectCurrent and SelectOverlay, and SelectCurrent.update puts the
+    label in its `#label` Static (with a layout); SteadySelect's shows it with a repaint."""
+    assert "SelectCurrent(self.prompt)" in inspect.getsource(Select.compose)
+    assert "SelectOverlay(type_to_search=self._type_to_search)" in inspect.getsource(
+        Select.compose)
+    assert 'query_one("#label", Static).update(' in inspect.getsource(SelectCurrent.update)
+
+    class Choice(SteadySelect):
+        DEFAULT_CSS = "Choice SelectCurrent, Choice #label { height: 1; }"
+
+    choice = Choice([("One", "1"), ("Two", "2")], value="1", compact=True)
+    app = One(choice)
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        label = choice.query_one("#label", Static)
+        assert isinstance(choice.query_one(SelectCurrent), SteadyCurrent)
+        choice.value = "2"
+        assert not label._layout_required
+        assert str(label.render()) == "Two"
+        choice.value = "1"
+        assert str(label.render()) == "One"
+
+    run(app, script)
 
 
 def test_column_at_cell_counts_tabs_as_their_width() -> None:

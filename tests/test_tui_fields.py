@@ -92,6 +92,8 @@ async def test_the_form_shows_every_custom_field(plan: Path) -> None:
         assert field_text(app, "budget £") == "100"
         assert field_text(app, "spend to date") == "ten pounds"
         assert field_text(app, "a.b") == "dotted"
+        app.screen.query_one("#form").scroll_end(animate=False, immediate=True)  # below
+        await settle(pilot)
         text = screen_text(app)
         assert "Budget (£)" in text and "Spend to date" in text and "A dot B" in text
         # and the next action, with the same fields, reuses the form

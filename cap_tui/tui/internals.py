@@ -1,7 +1,7 @@
 """Every use of a Textual private name in cap's editor, in this one module (Textual 8.2).
 
 Each adapter here stands for something Textual's public API does not offer yet. The widgets call
-the adapters' public names (`drawn_value`, `set_document`, `wrap_now`, ...), never Textual's
+the adapters' public names (`drawn_value`, `set_document`, `set_virtual_size`, ...), never Textual's
 private ones, and tests/test_textual_internals.py asserts that each private name still exists and
 is still used by Textual the way cap relies on. When a Textual upgrade breaks one of those tests,
 this module is the one place to fix.
@@ -16,10 +16,16 @@ What is relied on, and why:
   (`LinesDocument`).
 - `TextArea._set_document`, `._highlight_query`, `._build_highlight_map`,
   `._rewrap_and_refresh_virtual_size`: giving a TextArea that document, wrapped as drawn
-  (`DocumentHooks`, `install_document`); `TextArea._refresh_size` and
-  `Widget._refresh_scrollbars`: its size when it does not wrap (`DocumentHooks.refresh_size`).
-- `WrappedDocument._width`, `TextArea._line_cache`: wrapping a TextArea at the width the layout
-  offers when it is measured, before its first resize (`wrap_now`).
+  (`DocumentHooks`, `install_document`); `TextArea._refresh_size`: its size for its text
+  (`DocumentHooks.refresh_size`).
+- `Widget._refresh_scrollbars`, `Widget._scroll_update`, `Input._watch_value`: a widget of a
+  fixed size takes a new virtual size (the size of what it scrolls over) with a repaint and its
+  scrollbars updated, not a layout of the whole screen (`set_virtual_size`, used by the text
+  areas and `DrawnInput`); `Widget._size_updated`: a container takes the virtual size a layout
+  gives it without asking for a second layout (`SteadyContainer`); `SelectCurrent`,
+  `SelectOverlay`, `NoSelection`, `Select._type_to_search`: a Select that shows a new value with
+  a repaint (`SteadySelect`). Moving from one action to the next in the tree then repaints the
+  form's fields, in the same frame as the tree's cursor, without laying the screen out.
 - `textual._cells.cell_width_to_column_index`: the column under a cell (`column_at_cell`).
 - `Input._on_key`, `TextArea._on_key`, `DOMNode._bindings`: a field runs its own editing keys
   (backspace, delete, arrows, ctrl+k, ...) when their Key event reaches it, in the order typed
@@ -54,11 +60,13 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual._cells import cell_width_to_column_index
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen, ScreenResultType
 from textual.widget import Widget
-from textual.widgets import Input, TextArea, Tree
+from textual.widgets import Input, Select, Static, TextArea, Tree
+from textual.widgets._select import NoSelection, SelectCurrent, SelectOverlay
 from textual.widgets.text_area import (
     Document,
     DocumentBase,
@@ -130,6 +138,12 @@ class DrawnInput(Input):
     async def _on_key(self, event: events.Key) -> None:
         await in_order(self, event, lambda e: Input._on_key(self, e))
 
+    def _watch_value(self, value: str) -> None:
+        # Input's watcher sets the virtual size (the text's width) and so lays out the screen
+        # at every new value; set first, quietly, its assignment there changes nothing
+        set_virtual_size(self, Size(self.content_width, 1), scrollbars=False)
+        Input._watch_value(self, value)
+
     def drawn_value(self) -> Text:
         """The value as drawn: Textual's own unless overridden."""
         drawn: Text = Input._value.fget(self)  # type: ignore[attr-defined]
@@ -171,7 +185,31 @@ class DocumentHooks(TextArea):
         self.refresh_size()
 
     def refresh_size(self) -> None:
-        TextArea._refresh_size(self)
+        """The area's virtual size for its text (and scrollbars): as TextArea's, but without a
+        layout of the screen when the area's own size does not depend on its text."""
+        if self.soft_wrap:
+            set_virtual_size(self, Size(0, self.wrapped_document.height))
+        else:
+            width, height = self.document.get_size(self.indent_width)
+            set_virtual_size(self, Size(width + self.gutter_width + 1, height))
+
+
+def set_virtual_size(widget: Widget, size: Size, scrollbars: bool = True) -> None:
+    """Set a scrolling widget's virtual size (the size of what it scrolls over).
+
+    Textual's `virtual_size` lays the whole screen out again when it changes, as the widget's
+    own size might follow it. A widget laid out already whose width and height are not `auto`
+    keeps its size: it is repainted, and its scrollbars are refreshed (only one coming or going
+    asks for a layout, to place it). `scrollbars=False` for a widget that never shows one."""
+    if widget.styles.auto_dimensions or not widget.is_mounted or not widget.region:
+        widget.virtual_size = size
+        if scrollbars:
+            widget._refresh_scrollbars()
+    elif widget.virtual_size != size:
+        widget.set_reactive(Widget.virtual_size, size)
+        widget.refresh()
+        if scrollbars:  # shown or hidden, and their thumbs sized, as a layout would
+            widget._scroll_update(size)
 
 
 def install_document(area: TextArea, document: DocumentBase, measured: object) -> None:
@@ -188,24 +226,43 @@ def install_document(area: TextArea, document: DocumentBase, measured: object) -
     area._rewrap_and_refresh_virtual_size()
 
 
-def refresh_scrollbars(area: TextArea) -> None:
-    """Show or hide the scrollbars for the area's virtual size, now."""
-    area._refresh_scrollbars()
-
-
-def wrap_now(area: TextArea, width: int) -> int:
-    """Wrap the area's text at `width` (unless it is wrapped so already) and return its height
-    in lines."""
-    document = area.wrapped_document
-    if width != document._width:
-        document.wrap(width, tab_width=area.indent_width)
-        area._line_cache.clear()
-    return document.height
-
-
 def column_at_cell(line: str, cell_width: int, tab_width: int) -> int:
     """The column of `line` under the cell `cell_width` cells in, tabs expanded."""
     return cell_width_to_column_index(line, cell_width, tab_width)
+
+
+# -- containers: a new size of their content lays the screen out once, not twice -------------
+class SteadyContainer(Widget):
+    """A container that takes the virtual size (the size of its content) the layout gives it
+    quietly. Textual's layout tells each widget its new size and virtual size, and the virtual
+    size, a Reactive that asks for a layout, lays the whole screen out a second time for
+    nothing: the first layout measured that content already. Scrollbars still follow (one
+    coming or going lays out again, to place it)."""
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
+
+
+# -- Select: its value shown without a layout ---------------------------------------------------
+class SteadyCurrent(SelectCurrent):
+    """The line of a Select that shows its value. Textual's lays out the screen for each new
+    value shown (its label might wrap); cap's is one line (cap.tcss), so it repaints."""
+
+    def update(self, label: RenderableType | NoSelection) -> None:
+        self.label = label
+        self.has_value = label is not Select.NULL
+        shown = self.placeholder if isinstance(label, NoSelection) else label
+        self.query_one("#label", Static).update(shown, layout=False)
+
+
+class SteadySelect(Select[Any]):
+    """A Select whose value line is a SteadyCurrent (otherwise as Textual's compose)."""
+
+    def compose(self) -> ComposeResult:
+        yield SteadyCurrent(self.prompt)
+        yield SelectOverlay(type_to_search=self._type_to_search).data_bind(
+            compact=Select.compact)
 
 
 # -- Screen: focus moves repaint what changed, not the whole screen ----------------------------
@@ -230,8 +287,14 @@ class RestyledTree(Tree[Any]):
     (cap's tree has a fixed guide depth and labels that do not depend on style), and that layout
     made Tab and Escape cost several times a keystroke."""
 
+    by_key = False  # a key is being handled: what moves the cursor now is the officer
+
     async def _on_key(self, event: events.Key) -> None:
-        await in_order(self, event, lambda e: Tree._on_key(self, e))
+        self.by_key = True
+        try:
+            await in_order(self, event, lambda e: Tree._on_key(self, e))
+        finally:
+            self.by_key = False
 
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # the style caches, as every widget

@@ -37,6 +37,7 @@ from ..widgets.tree import PlanTree
 from .plan_file import PlanFile
 
 NARROW = 110  # below this many columns the summary folds into one line
+TALL = 40  # from this many lines a text field shows more of its text (cap.tcss)
 
 
 class EditorScreen(QuietFocusScreen[None]):
@@ -68,10 +69,13 @@ class EditorScreen(QuietFocusScreen[None]):
     def compose(self) -> ComposeResult:
         # set while the screen is empty: set later, it restyles every widget (80 ms at start-up)
         self.set_class(self.app.size.width < NARROW, "-narrow")
+        self.set_class(self.app.size.height >= TALL, "-tall")
         yield PlanHeader(id="plan-header")
         strip = Static(id="strip")  # the side pane's counts in one line, below the body
         with Horizontal(id="body"):
-            yield PlanTree(self.doc, self.restructured, id="tree")
+            tree = PlanTree(self.doc, self.restructured, id="tree")
+            tree.follow = self._follow
+            yield tree
             current = self.current
             yield NodeForm(self.plan, current, self.live.of(current) if current else None,
                            id="form")
@@ -113,6 +117,7 @@ class EditorScreen(QuietFocusScreen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(event.size.height >= TALL, "-tall")
 
     def watch_current(self, node: Node | None) -> None:
         self.query_one(PlanTree).current = node
@@ -122,7 +127,12 @@ class EditorScreen(QuietFocusScreen[None]):
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         node = event.node.data
-        if self.query_one(PlanTree).wanted(node) and node is not None and node is not self.current:
+        if self.query_one(PlanTree).wanted(node) and node is not None:
+            self._follow(node)
+
+    def _follow(self, node: Node) -> None:
+        """Show the node the tree's cursor is on (at once when a key moved it: PlanTree)."""
+        if node is not self.current:
             self.current = node
 
     @on(Tree.NodeSelected, "#tree")

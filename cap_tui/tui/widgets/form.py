@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
@@ -21,7 +22,7 @@ from ...core.values import fields_of
 from ...core.vocab import FieldSpec
 from ...render.terminal import safe
 from ..bindings import Scope, bindings
-from ..internals import wrap_now
+from ..internals import SteadyContainer, SteadySelect
 from .labels import alarm, status_text
 from .safe import SafeInput, SafeTextArea
 
@@ -127,7 +128,7 @@ class ListOpened(Message):
         self.select, self.rows = select, rows
 
 
-class FieldSelect(BoundEditor, Select[str]):
+class FieldSelect(BoundEditor, SteadySelect):
     """A status or a choice. Its list, when it opens, asks the form for room to show it whole
     (`ListOpened`), above the summary and the keys at the bottom of the screen."""
 
@@ -160,19 +161,19 @@ class FieldSelect(BoundEditor, Select[str]):
 
 
 class FieldText(BoundEditor, SafeTextArea):
-    """A multi-line field that knows its height in the screen's first layout.
+    """A multi-line field, of a fixed height (cap.tcss): a longer text scrolls inside it.
 
-    Textual's TextArea wraps its text only once it has been laid out and told its width, and
-    then asks for a second layout at its new height (and a third when its scrollbar comes). The
-    form then re-laid out and re-drew the whole screen twice more at start-up and on every move
-    to another node. This one wraps at the width the layout offers when its height is asked.
-    Its scrollbar gutter is kept (see cap.tcss), so a scrollbar coming does not re-wrap it.
+    Showing another node's text in it repaints it, never lays the screen out: its wrapped
+    height is its virtual size (internals.set_virtual_size), and while its field set is hidden
+    it wraps at the width it had when last shown (Textual's TextArea wraps at the width of its
+    region, none while hidden, and wrapped again, a second repaint, when shown).
 
     ctrl+end and ctrl+home go to the end and the start of the text (TextArea has no keys for
     that), so adding a sentence to a progress update is one key away.
     """
 
     BINDINGS = bindings(Scope.TEXT)
+    _last_wrap_width = 0
 
     def current_text(self) -> str:
         return self.text
@@ -187,14 +188,12 @@ class FieldText(BoundEditor, SafeTextArea):
     def action_text_start(self, select: bool = False) -> None:
         self.move_cursor((0, 0), select=select)
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        if not self.soft_wrap:
-            return super().get_content_height(container, viewport, width)
-        wrap = max(0, width - self.scrollbar_size_vertical - self.gutter_width - 1)
-        height = wrap_now(self, wrap)
-        # what the resize would set: set quietly, so it does not ask for another layout
-        self.set_reactive(TextArea.virtual_size, Size(0, height))
-        return height
+    @property
+    def wrap_width(self) -> int:
+        width: int = TextArea.wrap_width.fget(self)  # type: ignore[attr-defined]
+        if width:
+            self._last_wrap_width = width
+        return width or self._last_wrap_width
 
 
 class Field(NamedTuple):
@@ -213,7 +212,7 @@ class Field(NamedTuple):
         return self.label, self.editor, self.error
 
 
-class FieldSet(Vertical):
+class FieldSet(SteadyContainer, Vertical):
     """The fields of one kind of node (an action's, a programme's, ...), with what they show;
     for the plan, its status vocabulary after them, to read (`vocabulary`)."""
 
@@ -228,7 +227,7 @@ class FieldSet(Vertical):
         self.shown_problems: dict[str, tuple[str, bool]] = {}  # field: (message, is an error)
 
 
-class NodeForm(VerticalScroll):
+class NodeForm(SteadyContainer, VerticalScroll):
     """Edits one node. Values are pushed to the screen as FieldEdited; problems come back.
 
     Each kind of node has its own FieldSet, built the first time a node of that kind is shown
@@ -316,13 +315,13 @@ class NodeForm(VerticalScroll):
 
     def _set_title(self, node: Node | None) -> None:
         if node is None:
-            self._title.update(Text("Nothing selected"))
+            self._title.update(Text("Nothing selected"), layout=False)
             return
         heading = Text(SHAPE[node.kind].title + " ", style="bold")
         if node.kind is Level.PLAN:  # it has no id: its title says which plan
             heading = Text(SHAPE[node.kind].title + ": ", style="bold")
         heading.append(safe(node.id or node.title), style="bold")
-        self._title.update(heading)
+        self._title.update(heading, layout=False)  # one line, always: never a layout
 
     def _field(self, spec: FieldSpec, node: Node) -> Field:
         mark = " *" if spec.required else ""
@@ -415,11 +414,17 @@ class NodeForm(VerticalScroll):
             invalid = any(p.severity is Severity.ERROR for p in mine)
             warning = bool(mine) and not invalid
             assert self._set is not None
-            if self._set.shown_problems.get(key) == (message, invalid):
-                continue  # as shown: updating it anyway lays the screen out again, every key
+            shown = self._set.shown_problems.get(key, ("", False))
+            if shown == (message, invalid):
+                continue  # as shown: updating it anyway repaints it, every key
+            before = shown[0]
             self._set.shown_problems[key] = (message, invalid)
             err = f.error
-            err.update(Text(message))
+            # a message of one line in place of another (or of none) is repainted: the
+            # field's height is the same, so no layout of the screen
+            width = err.size.width
+            one_line = width > 0 and cell_len(message) <= width and cell_len(before) <= width
+            err.update(Text(message), layout=not one_line)
             err.set_class(bool(mine), "-shown")
             for widget in (err, f.editor):
                 widget.set_class(invalid, "-invalid")
@@ -436,7 +441,7 @@ class NodeForm(VerticalScroll):
             self.screen.set_focus(field.editor, scroll_visible=False)
         else:  # a field set mounted just now: focusable once it is
             field.editor.focus(scroll_visible=False)
-        self.call_after_refresh(self._reveal, field.label, field.editor)
+        self.call_after_refresh(self._reveal, field.label, field.editor, field.error)
         return True
 
     def first_stop(self) -> bool:
@@ -448,7 +453,8 @@ class NodeForm(VerticalScroll):
         return self.focus_field(FIRST_STOP.get(node.kind, "title")) or self.focus_field("title")
 
     def _reveal(self, *widgets: Widget) -> None:
-        """Scroll so that these widgets (a label and its editor) are in sight together."""
+        """Scroll so that these widgets (a label, its editor and the line under it that says
+        what is wrong) are in sight together."""
         regions = [w.region for w in widgets if w.region]
         if regions:
             self._scroll_into_view(Region.from_union(regions))

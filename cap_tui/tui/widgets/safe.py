@@ -33,7 +33,7 @@ from ..internals import (
     LinesDocument,
     column_at_cell,
     install_document,
-    refresh_scrollbars,
+    set_virtual_size,
 )
 
 REPLACEMENT = "\ufffd"
@@ -234,5 +234,4 @@ class SafeTextArea(DocumentHooks):
             return
         lines = self.wrapped_document.document.lines
         width = max((cell_len(line.expandtabs(self.indent_width)) for line in lines), default=0)
-        self.virtual_size = Size(width + self.gutter_width + 1, len(lines))
-        refresh_scrollbars(self)
+        set_virtual_size(self, Size(width + self.gutter_width + 1, len(lines)))

@@ -40,6 +40,9 @@ class PlanTree(RestyledTree, Tree[Node]):
 
     BINDINGS = bindings(Scope.TREE)
 
+    # Called with the node under the cursor when a key moves it (set by the editor screen)
+    follow: Callable[[Node], None] | None = None
+
     def __init__(self, doc: Document, restructured: Restructured, **kwargs: object) -> None:
         super().__init__(Level.PLAN.value, **kwargs)  # type: ignore[arg-type]
         self.doc = doc
@@ -53,6 +56,18 @@ class PlanTree(RestyledTree, Tree[Node]):
         self.pending: Node | None = None  # the node the cursor is being put back on
         self._unfiltered: set[tuple[str, str]] = set()  # unfolded before a filter opened all
         self._ever: set[tuple[str, str]] = set()
+
+    # -- following the cursor ----------------------------------------------------------------
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        """A move made with a key is followed now (`follow`), not when the NodeHighlighted
+        message Tree posts has bubbled up to the screen: the form is filled in the same frame
+        as the cursor is drawn, a move is one repaint, not two or three."""
+        super().watch_cursor_line(previous_line, line)
+        if not self.by_key or self.follow is None or previous_line == line:
+            return
+        node = self.cursor_node
+        if node is not None and node.data is not None and self.wanted(node.data):
+            self.follow(node.data)
 
     # -- building ----------------------------------------------------------------------------
     def rebuild(self, keep: Node | None = None, filter_fn: Callable[[Node], bool] | None = None,
