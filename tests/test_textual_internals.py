@@ -478,8 +478,30 @@ def test_focus_moves_do_not_repaint_the_whole_screen() -> None:
 
     async def restyle(pilot) -> None:  # type: ignore[no-untyped-def]
         assert tree._tree_lines_cached is not None and len(tree._line_cache)
-        tree.notify_style_update()
+        tree.notify_style_update()  # a new style (a theme): every line drawn again
         assert tree._tree_lines_cached is not None  # lines kept: only repainted
         assert len(tree._line_cache) == 0
 
     run(One(tree), restyle)
+
+    # Gaining the focus changes the cursor's line (Tree keys its drawn lines on each node's
+    # `_updates`): that line is drawn again, the others come from the cache
+    assert "tuple(node._updates for node in line.path)" in inspect.getsource(Tree._render_line)
+    many = RestyledTree("root")
+    for n in range(5):
+        many.root.add_leaf(f"leaf {n}")
+    many.root.expand()
+    many.show_root = False
+
+    async def focus(pilot) -> None:  # type: ignore[no-untyped-def]
+        many.cursor_line = 2
+        await pilot.pause()
+        assert many.has_focus  # the app's one focusable widget
+        cached = set(many._line_cache.keys())
+        assert len(cached) >= 5
+        pilot.app.set_focus(None)
+        await pilot.pause()
+        drawn_again = set(many._line_cache.keys()) - cached
+        assert len(drawn_again) == 1 and next(iter(drawn_again))[0] == 2  # the cursor's
+
+    run(One(many), focus)

@@ -263,3 +263,27 @@ async def test_a_held_arrow_then_tab_and_escape_in_one_burst_keeps_their_order(
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert plan.read_bytes() == BLABY.read_bytes()
+
+
+@pilot_test
+async def test_tab_past_a_status_then_typing_at_once_lands_in_the_next_field(
+        tmp_path: Path) -> None:
+    """Tab from the tree lands on the action's status (a list); a second Tab and the words
+    after it, sent at once, reached the status (its list searched the letters) and were lost:
+    the status now runs its focus keys as they reach it, and passes on keys meant for the
+    field the focus moved to."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan) as pilot:
+        app = pilot.app
+        node = editor(app).current
+        assert node is not None and node.kind == "action"
+        before = value_text(node.data.get("progress", ""))
+        status = node.data.get("status")
+        send(app, ["tab", "tab", "ctrl+end", *" Added."])
+        await settle(pilot, 3)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    action = next(a for t in tomllib.loads(plan.read_text())["theme"]
+                  for p in t["programme"] for a in p.get("action", []) if a["id"] == node.id)
+    assert action["progress"] == before + " Added."
+    assert action["status"] == status

@@ -64,7 +64,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen, ScreenResultType
-from textual.widget import Widget
+from textual.widget import PseudoClasses, Widget
 from textual.widgets import Input, Select, Static, TextArea, Tree
 from textual.widgets._select import NoSelection, SelectCurrent, SelectOverlay
 from textual.widgets.text_area import (
@@ -257,7 +257,17 @@ class SteadyCurrent(SelectCurrent):
 
 
 class SteadySelect(Select[Any]):
-    """A Select whose value line is a SteadyCurrent (otherwise as Textual's compose)."""
+    """A Select whose value line is a SteadyCurrent (otherwise as Textual's compose), and
+    whose keys are handled in the order typed (`in_order`): a Tab reaching it runs at once,
+    and keys sent to it after a Tab go to the widget the Tab moved the focus to, not into
+    its list. Keys of its open list (which has the focus) bubble up through it as Textual's."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.app.focused
+        if focused is not None and focused is not self and self in focused.ancestors:
+            await Widget._on_key(self, event)
+            return
+        await in_order(self, event, lambda e: Widget._on_key(self, e))
 
     def compose(self) -> ComposeResult:
         yield SteadyCurrent(self.prompt)
@@ -296,10 +306,33 @@ class RestyledTree(Tree[Any]):
         finally:
             self.by_key = False
 
+    _drawn_state: PseudoClasses | None = None  # the pseudo-classes its lines were drawn in
+
+    def get_pseudo_class_state(self) -> PseudoClasses:
+        """What Tree puts in each drawn line's cache key: constant here. Which lines to draw
+        again when the tree's state changes is decided in `notify_style_update`."""
+        return _STEADY
+
     def notify_style_update(self) -> None:
         Widget.notify_style_update(self)  # the style caches, as every widget
-        self._line_cache.clear()  # the drawn lines; the lines themselves (and widths) stay
+        state = Widget.get_pseudo_class_state(self)
+        drawn = self._drawn_state
+        focus_only = drawn is not None and state.focus != drawn.focus and \
+            state._replace(focus=drawn.focus) == drawn
+        self._drawn_state = state
+        node = self.cursor_node
+        if focus_only and node is not None:
+            # Gaining or losing the focus changes the cursor's line (and the guides under it),
+            # nothing else (cap.tcss keeps the tree's background and guides as they are):
+            # those lines get a new cache key, the others are drawn from the cache
+            node._updates += 1
+            self._refresh_node(node)
+        else:
+            self._line_cache.clear()  # the drawn lines; the lines themselves (and widths) stay
         self.refresh()
+
+
+_STEADY = PseudoClasses(enabled=True, focus=False, hover=False)
 
 
 def repaint_lines(tree: Tree[Any], height: int) -> None:
