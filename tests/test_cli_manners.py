@@ -294,6 +294,23 @@ def test_a_lead_that_says_its_name_twice(tmp_path, capsys):
             "twice? [P-03.lead]") in out
 
 
+def test_a_lead_cut_short_is_flagged(tmp_path, capsys):
+    # GIVEN leads cut at a spreadsheet cell's width, and names that only look like it
+    text = SMALL.read_text(encoding="utf-8")
+    for lead in ("Health, Leisure &", "Head of", "Planning & Housing", "Finance,"):
+        text = text.replace('lead = "Housing Team"', f'lead = "{lead}"', 1) \
+            if 'lead = "Housing Team"' in text else \
+            text.replace('lead = "Parks Team"', f'lead = "{lead}"', 1)
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    _, out, _ = cap(capsys, "validate", path)
+    cut = [x.split("warning: ", 1)[1] for x in out.splitlines() if "cut short" in x]
+    # THEN each cut one is named with where it ends, and a whole name is not
+    assert cut == ['lead "Health, Leisure &" ends in "&": cut short? [P-01.lead]',
+                   'lead "Head of" ends in "of": cut short? [P-02.lead]',
+                   'lead "Finance," ends in ",": cut short? [Q-02.lead]']
+
+
 def test_different_leads_are_not_near_duplicates(capsys):
     _, out, _ = cap(capsys, "validate", SMALL, CUSTOM, EXAMPLE)
     assert "spelt two ways" not in out

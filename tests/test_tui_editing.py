@@ -90,7 +90,7 @@ class TestOpenAndNavigate:
             # AND an 80-column terminal folds the summary into one line
             strip = widget_text(app.screen.query_one("#strip"))
             assert strip.startswith("44 actions · 14 finished")
-            for words in ("1 overdue", "1 due soon", "5 errors", "4 warnings"):
+            for words in ("1 overdue", "1 due soon", "5 errors", "5 warnings"):
                 assert words in strip
             assert app.focused is tree(app)
             # WHEN the officer presses down

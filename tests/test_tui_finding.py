@@ -209,9 +209,9 @@ class TestProblems:
             assert app.focused is problems
             assert not app.screen.query_one("#form").display
             text = screen_text(app)
-            assert "Problems (5 errors, 4 warnings)" in text
+            assert "Problems (5 errors, 5 warnings)" in text
             assert "E ENV-01.lead action's lead is empty" in text
-            assert "W ORG-04.due overdue: expected by" in text
+            assert 'W ECO-04.lead lead "Health, Leisure &"' in text and "cut short?" in text
             # WHEN the officer moves down to ORG-04's problem and presses enter
             await choose_problem(pilot, "ORG-04", "due")
             # THEN the form is back, on ORG-04, with the cursor in Expected completion

@@ -25,6 +25,8 @@ from .words import plural
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W_]+")
+# a lead that ends where a name cannot: a joining word or mark (a cell cut at its width)
+_CUT_SHORT = re.compile(r"(?:(?<![^\s,])(?:&|and|of|for|the)|[,/+(-])\s*$", re.IGNORECASE)
 _NEAR_LENGTH = 12  # leads this long or longer are near-duplicates at an edit distance of 2
 _ACTION_KEYS = {f.key for f in SHAPE[Level.ACTION].fields}
 _PLAN, _THEME = SHAPE[Level.PLAN], SHAPE[Level.THEME]
@@ -241,6 +243,10 @@ class Checker:
             out.append(self._p(node, "lead", WARNING,
                                f'lead "{lead.strip()}" says the same name twice: was it pasted '
                                "twice?"))
+        elif isinstance(lead, str) and (cut := _CUT_SHORT.search(lead)):
+            end = cut.group(0).strip()
+            out.append(self._p(node, "lead", WARNING,
+                               f'lead "{lead.strip()}" ends in "{end}": cut short?'))
         status_key = data.get("status")
         status = None
         if status_key is None:
