@@ -43,7 +43,10 @@ What is relied on, and why:
 - `Tree._line_cache`, `Tree._clear_line_cache`: repainting a tree at a new size without the
   full layout Tree's own resize handler asks for (`repaint_lines`), and restyling it when it
   gains or loses focus without the rebuild and full screen layout Tree's
-  `notify_style_update` asks for (`RestyledTree`).
+  `notify_style_update` asks for (`RestyledTree`); `Tree._pseudo_class_state` (set from
+  `get_pseudo_class_state` and part of each drawn line's cache key), `TreeNode._updates` (also
+  in that key) and `Tree._refresh_node`: on a focus change only the cursor node's lines are
+  drawn again. `Select` subclassed with `_on_key`: its keys in the order typed (`SteadySelect`).
 - `Screen.focused` is a Reactive that repaints the whole screen whenever focus moves; the
   widgets that gain and lose focus restyle and repaint themselves, so cap's screens declare it
   again without the repaint (`QuietFocusScreen`): a Tab or an Escape repaints two fields, not
