@@ -105,6 +105,9 @@ async def in_order(widget: Widget, event: events.Key, handle: Any, own: bool = T
     widget's own key handler; `own`: run the widget's own bindings (a field's editing keys)
     as the key arrives."""
     focused = widget.app.focused
+    if focused is not None and focused is not widget and widget in focused.ancestors:
+        await handle(event)  # bubbling up from a child with the focus (a Select's open list)
+        return
     if focused is not widget:
         # sent here while this widget had the focus; a key before it (Tab, Enter, a dialog's
         # key) has moved the focus on: the key is the focused widget's (or the screen's)
@@ -266,10 +269,6 @@ class SteadySelect(Select[Any]):
     its list. Keys of its open list (which has the focus) bubble up through it as Textual's."""
 
     async def _on_key(self, event: events.Key) -> None:
-        focused = self.app.focused
-        if focused is not None and focused is not self and self in focused.ancestors:
-            await Widget._on_key(self, event)
-            return
         await in_order(self, event, lambda e: Widget._on_key(self, e))
 
     def compose(self) -> ComposeResult:

@@ -73,9 +73,7 @@ class EditorScreen(QuietFocusScreen[None]):
         yield PlanHeader(id="plan-header")
         strip = Static(id="strip")  # the side pane's counts in one line, below the body
         with Horizontal(id="body"):
-            tree = PlanTree(self.doc, self.restructured, id="tree")
-            tree.follow = self._follow
-            yield tree
+            yield PlanTree(self.doc, self.restructured, self._follow, id="tree")
             current = self.current
             yield NodeForm(self.plan, current, self.live.of(current) if current else None,
                            id="form")

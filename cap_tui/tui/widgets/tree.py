@@ -40,14 +40,13 @@ class PlanTree(RestyledTree, Tree[Node]):
 
     BINDINGS = bindings(Scope.TREE)
 
-    # Called with the node under the cursor when a key moves it (set by the editor screen)
-    follow: Callable[[Node], None] | None = None
-
-    def __init__(self, doc: Document, restructured: Restructured, **kwargs: object) -> None:
+    def __init__(self, doc: Document, restructured: Restructured,
+                 follow: Callable[[Node], None] | None = None, **kwargs: object) -> None:
         super().__init__(Level.PLAN.value, **kwargs)  # type: ignore[arg-type]
         self.doc = doc
         self.plan = doc.plan
         self.restructured = restructured
+        self.follow = follow  # called with the node under the cursor when a key moves it
         self.current: Node | None = None  # the node the form shows: set by the editor screen
         self.show_root = False
         self.guide_depth = 2
