@@ -30,6 +30,10 @@ PROBE = HERE / "tui_probe.py"
 
 
 def probe(*args: str) -> float:
+    return probe2(*args)[0]
+
+
+def probe2(*args: str) -> tuple[float, ...]:
     # opening a plan remembers it: keep the bench's plans out of the user's recent list
     # and each probe has a state folder of its own: no journal or lock of an earlier probe (one
     # that typed and quit unsaved) asks it anything
@@ -37,7 +41,7 @@ def probe(*args: str) -> float:
            "CAP_STATE_DIR": tempfile.mkdtemp(prefix="cap-bench-state-")}
     out = subprocess.run([sys.executable, str(PROBE), *args], capture_output=True, text=True,
                          cwd=ROOT, check=True, env=env)
-    return float(out.stdout.strip().splitlines()[-1])
+    return tuple(float(v) for v in out.stdout.strip().splitlines()[-1].split())
 
 
 def main() -> None:
@@ -58,16 +62,24 @@ def main() -> None:
     moves: dict[str, list[float]] = {k: [] for k in targets if k != "baseline"}
     tabs: dict[str, list[float]] = {k: [] for k in moves}
     escs: dict[str, list[float]] = {k: [] for k in moves}
+    # the same keys, from the key sent to the last frame it drew (no Pilot waits)
+    paint: dict[str, dict[str, list[float]]] = {m: {k: [] for k in targets}
+                                               for m in ("key", "move", "tab", "esc")}
     for _ in range(args.repeat):
         for name, target in targets.items():  # interleaved, so noise hits all alike
             start[name].append(probe("start", target, args.screen))
     for _ in range(max(args.repeat // 2, 3)):
         for name, target in targets.items():
-            keys[name].append(probe("keys", target, args.screen, str(args.keys)))
+            pilot, drawn = probe2("keys", target, args.screen, str(args.keys))
+            keys[name].append(pilot)
+            paint["key"][name].append(drawn)
             if name in moves:
-                moves[name].append(probe("moves", target, args.screen, str(args.keys)))
-                tabs[name].append(probe("tab", target, args.screen, str(args.keys // 2)))
-                escs[name].append(probe("escape", target, args.screen, str(args.keys // 2)))
+                for mode, samples, col, n in (("moves", moves, "move", args.keys),
+                                              ("tab", tabs, "tab", args.keys // 2),
+                                              ("escape", escs, "esc", args.keys // 2)):
+                    pilot, drawn = probe2(mode, target, args.screen, str(n))
+                    samples[name].append(pilot)
+                    paint[col][name].append(drawn)
     base_s = statistics.median(start["baseline"])
     base_k = statistics.median(keys["baseline"])
     print(f"python {sys.version.split()[0]}, screen {args.screen}, repeat {args.repeat}, "
@@ -86,6 +98,19 @@ def main() -> None:
         s = statistics.median(start[name])
         print(f"{name:<18} {s * 1000:>9.0f} {s / base_s:>7.2f} {min(start[name]) * 1000:>8.0f}   "
               f"{cell(keys, name)}   {cell(moves, name)}   {cell(tabs, name)}   {cell(escs, name)}")
+    base_p = statistics.median(paint["key"]["baseline"])
+    print()
+    print("from the key to the last frame it drew (ms; x key: to the baseline's keystroke's)")
+    print(f"{'':<18} " + "   ".join(f"{c + ' ms':>7} {'x key':>6}" for c in paint))
+    for name in targets:
+        cells = []
+        for col in paint:
+            if paint[col][name]:
+                v = statistics.median(paint[col][name])
+                cells.append(f"{v * 1000:>7.2f} {v / base_p:>6.2f}")
+            else:
+                cells.append(" " * 14)
+        print(f"{name:<18} " + "   ".join(cells))
 
 
 if __name__ == "__main__":

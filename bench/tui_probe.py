@@ -1,5 +1,8 @@
 """Run by bench_tui.py in a fresh process: open the editor (or a baseline app) headless, and
-exit as soon as its first screen is drawn and ready for keys. Optionally time keystrokes."""
+exit as soon as its first screen is drawn and ready for keys. Optionally time keystrokes, two
+ways: Pilot's `press` (the key sent, then Textual's wait until the app is idle: 20 ms slices and
+a message to every widget), and the time from the key sent to the last frame it drew (what the
+officer waits for), as "PILOT_SECONDS PAINT_SECONDS"."""
 
 from __future__ import annotations
 
@@ -28,7 +31,40 @@ def cap_app(path: str):
     return make_app(path)
 
 
-async def keystrokes(app, n: int, size: tuple[int, int]) -> float:
+FRAMES: list[float] = []  # when each frame was drawn (perf_counter)
+
+
+def record_frames() -> None:
+    from textual.screen import Screen
+
+    drawn = Screen._on_timer_update
+
+    def draw(screen: Screen) -> None:  # type: ignore[type-arg]
+        drawn(screen)
+        FRAMES.append(time.perf_counter())
+
+    Screen._on_timer_update = draw  # type: ignore[method-assign]
+
+
+async def to_last_frame(app, key: str) -> float:
+    """Seconds from sending `key` (as Pilot does, without its waits) to the last frame drawn
+    in the quarter second after it; 0 when it drew none."""
+    from textual import events
+
+    del FRAMES[:]
+    sent = time.perf_counter()
+    app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+    await asyncio.sleep(0.25)
+    after = [t for t in FRAMES if t > sent]
+    return (after[-1] - sent) if after else 0.0
+
+
+def median(values: list[float]) -> float:
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+async def keystrokes(app, n: int, size: tuple[int, int]) -> tuple[float, float]:
     """Median seconds per key typed into the progress text area of the selected action."""
     from textual.widgets import TextArea
 
@@ -48,11 +84,13 @@ async def keystrokes(app, n: int, size: tuple[int, int]) -> float:
             await pilot.press("x" if i % 2 else "y")
             times.append(time.perf_counter() - t)
         await pilot.pause(0.4)  # let debounced work (summary recount) run once
-        times.sort()
-        return times[len(times) // 2]
+        paints = []
+        for i in range(n):
+            paints.append(await to_last_frame(app, "x" if i % 2 else "y"))
+        return median(times), median(paints)
 
 
-async def moves(app, n: int, size: tuple[int, int]) -> float:
+async def moves(app, n: int, size: tuple[int, int]) -> tuple[float, float]:
     """Median seconds per down-arrow in the tree (the form follows the cursor)."""
     from textual.widgets import Tree
 
@@ -66,11 +104,13 @@ async def moves(app, n: int, size: tuple[int, int]) -> float:
             t = time.perf_counter()
             await pilot.press("down")
             times.append(time.perf_counter() - t)
-        times.sort()
-        return times[len(times) // 2]
+        await pilot.press("home")
+        await pilot.pause()
+        paints = [await to_last_frame(app, "down") for _ in range(n)]
+        return median(times), median(paints)
 
 
-async def focus_keys(app, n: int, size: tuple[int, int], key: str) -> float:
+async def focus_keys(app, n: int, size: tuple[int, int], key: str) -> tuple[float, float]:
     """Median seconds per Tab (from the tree into the form, then field to field) or per Escape
     (from a field of the form back to the tree), on the selected action."""
     from textual.widgets import Tree
@@ -94,8 +134,18 @@ async def focus_keys(app, n: int, size: tuple[int, int], key: str) -> float:
             if key == "tab" and len(times) % 4 == 0:
                 tree.focus()  # back to the tree now and then: Tab from the tree is timed too
                 await pilot.pause()
-        times.sort()
-        return times[len(times) // 2]
+        tree.focus()
+        await pilot.pause()
+        paints = []
+        for i in range(n):
+            if key == "escape":
+                await pilot.press("tab")
+                await pilot.pause()
+            paints.append(await to_last_frame(app, key))
+            if key == "tab" and i % 4 == 3:
+                tree.focus()
+                await pilot.pause()
+        return median(times), median(paints)
 
 
 def main() -> None:
@@ -103,6 +153,8 @@ def main() -> None:
     tui_probe.py keys|moves|tab|escape TARGET COLSxROWS N"""
     mode, what, size_arg = sys.argv[1], sys.argv[2], sys.argv[3]
     cols, rows = (int(n) for n in size_arg.split("x"))
+    if mode != "start":
+        record_frames()
     app = baseline_app() if what == "baseline" else cap_app(what)
     if mode == "start":
         # "interactive": the first screen is mounted, drawn, and its queued work is done
@@ -112,12 +164,15 @@ def main() -> None:
                 print(f"{time.perf_counter() - T0:.4f}")
 
         asyncio.run(run())
-    elif mode == "moves":
-        print(f"{asyncio.run(moves(app, int(sys.argv[4]), (cols, rows))):.6f}")
-    elif mode in ("tab", "escape"):
-        print(f"{asyncio.run(focus_keys(app, int(sys.argv[4]), (cols, rows), mode)):.6f}")
     else:
-        print(f"{asyncio.run(keystrokes(app, int(sys.argv[4]), (cols, rows))):.6f}")
+        n = int(sys.argv[4])
+        if mode == "moves":
+            pilot, paint = asyncio.run(moves(app, n, (cols, rows)))
+        elif mode in ("tab", "escape"):
+            pilot, paint = asyncio.run(focus_keys(app, n, (cols, rows), mode))
+        else:
+            pilot, paint = asyncio.run(keystrokes(app, n, (cols, rows)))
+        print(f"{pilot:.6f} {paint:.6f}")
 
 
 if __name__ == "__main__":

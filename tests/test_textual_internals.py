@@ -505,3 +505,135 @@ def test_focus_moves_do_not_repaint_the_whole_screen() -> None:
         assert len(drawn_again) == 1 and next(iter(drawn_again))[0] == 2  # the cursor's
 
     run(One(many), focus)
+
+
+# -- focus: Widget.watch_has_focus, Stylesheet.replace_rules, DOMNode._component_styles -----------
+def _styles_of(widget: Widget) -> list[tuple[dict, dict]]:
+    return [(dict(n.styles.base._rules), dict(n._component_styles))
+            for n in internals._styled_nodes(widget)]
+
+
+def test_focus_styles_kept_are_the_styles_textual_computes() -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    assert "watch_has_focus" in vars(Widget) and callable(Stylesheet.replace_rules)
+
+    class Fields(App[None]):
+        CSS = """
+        .box:focus { border-left: outer red; }
+        .-tall .box { height: 6; }
+        Select:focus-within > SelectCurrent { border-left: outer red; }
+        """
+
+        def compose(self) -> ComposeResult:
+            yield SteadySelect([("a", "a"), ("b", "b")], value="a", id="choice")
+            yield DocumentHooks("some text", classes="box", id="text")
+            yield DrawnInput("one line", classes="box", id="line")
+
+    restyles: list[int] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        app = pilot.app
+        original = app.stylesheet.update_nodes
+
+        def counting(nodes, animate=False):  # type: ignore[no-untyped-def]
+            restyles.append(1)
+            return original(nodes, animate)
+
+        app.stylesheet.update_nodes = counting
+        order = ["#choice", "#text", "#line"] * 3
+        for selector in order:
+            app.set_focus(app.query_one(selector))
+            await pilot.pause()
+        first_round = len(restyles)
+        for selector in order:
+            app.set_focus(app.query_one(selector))
+            await pilot.pause()
+            for widget in app.query("#choice, #text, #line"):
+                kept = _styles_of(widget)
+                original(list(internals._styled_nodes(widget)))  # Textual's own, now
+                assert kept == _styles_of(widget), widget
+        assert len(restyles) == first_round  # every state seen before: none restyled again
+        # a class on an ancestor changes what the rules give: computed again, not the kept one
+        app.screen.add_class("-tall")
+        await pilot.pause()
+        text = app.query_one("#text")
+        app.set_focus(text)
+        await pilot.pause()
+        assert text.styles.height is not None and text.styles.height.value == 6
+        kept = _styles_of(text)
+        original(list(internals._styled_nodes(text)))
+        assert kept == _styles_of(text)
+
+    run(Fields(), script)
+
+
+# -- frames: Timer._run, Timer._tick, Timer._active -----------------------------------------------
+def test_a_frame_asked_for_after_a_pause_is_drawn_at_once_and_at_most_one_an_interval() -> None:
+    from textual.timer import Timer
+
+    assert "_run" in vars(Timer) and "_tick" in vars(Timer)
+    ticks: list[int] = []
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(pilot.app.screen._update_timer, internals.FrameTimer) is \
+            isinstance(pilot.app.screen, QuietFocusScreen)
+        timer = internals.FrameTimer(pilot.app.screen, 30.0, callback=lambda: ticks.append(1),
+                                     pause=True)
+        timer._start()
+        try:
+            timer.resume()
+            for _ in range(timer.SETTLE + 10):  # no time to speak of: loop turns only
+                await asyncio.sleep(0)
+            assert ticks == [1]  # Textual's Timer would wait for its next grid point
+            timer.resume()  # asked again at once: the next frame waits its interval
+            for _ in range(timer.SETTLE + 10):
+                await asyncio.sleep(0)
+            assert ticks == [1]
+        finally:
+            timer.stop()
+
+    class Quiet(QuietFocusScreen[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("x")
+
+    class Two(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(Quiet())
+
+    run(Two(), script)
+
+
+def test_a_tree_gaining_the_focus_draws_its_cursors_line_only() -> None:
+    drawn: list[int] = []
+
+    class Counting(RestyledTree):
+        def render_line(self, y: int):  # type: ignore[no-untyped-def]
+            drawn.append(y)
+            return super().render_line(y)
+
+    tree = Counting("root")
+    for n in range(6):
+        tree.root.add_leaf(f"leaf {n}")
+    tree.root.expand()
+    tree.show_root = False
+
+    class WithInput(App[None]):
+        def compose(self) -> ComposeResult:
+            yield tree
+            yield Input(id="other")
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        tree.cursor_line = 3
+        pilot.app.set_focus(pilot.app.query_one("#other"))
+        await pilot.pause()
+        drawn.clear()
+        pilot.app.set_focus(tree)
+        await pilot.pause()
+        assert set(drawn) == {3}  # Widget's own focus handler repainted all six
+        drawn.clear()
+        pilot.app.set_focus(pilot.app.query_one("#other"))
+        await pilot.pause()
+        assert set(drawn) == {3}
+
+    run(WithInput(), script)

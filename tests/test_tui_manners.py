@@ -60,7 +60,7 @@ from cap_tui.tui.screens.dialogs import ChoiceScreen, MoveScreen
 from cap_tui.tui.screens.editor import EditorScreen
 from cap_tui.tui.screens.help import HelpScreen
 from cap_tui.tui.screens.picker import PickerScreen
-from cap_tui.tui.widgets.footer import fit
+from cap_tui.tui.widgets.footer import KeysFooter, fit
 
 
 def footer_line(app: App) -> str:
@@ -85,6 +85,20 @@ class TestFooter:
         async with editing(BLABY, WIDE) as pilot:
             assert footer_line(pilot.app).startswith(
                 " a Add  x Delete  / Filter  p Problems  ? Help  ^s Save  ^z Undo  ^q Quit ")
+
+    @pilot_test
+    async def test_a_new_theme_draws_the_keys_in_its_colours(self) -> None:
+        async with editing(BLABY) as pilot:
+            footer = pilot.app.screen.query_one(KeysFooter)
+            before = footer.render_line(0)
+            pilot.app.theme = "textual-light" if pilot.app.current_theme.dark \
+                else "textual-dark"
+            await pilot.pause()
+            after = footer.render_line(0)
+            assert after.text == before.text  # the same keys, in the new theme's colours
+            assert after.text.startswith(" a Add ")
+            assert [s.style for s in after] != [s.style for s in before]
+            assert footer_line(pilot.app).startswith(" a Add ")
 
     def test_narrower_still_keys_give_way_whole_in_the_declared_order(self) -> None:
         keys = [("a", "a", "Add", True, 4), ("x", "x", "Delete", True, 0),

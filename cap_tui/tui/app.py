@@ -51,6 +51,10 @@ class CapApp(App[None]):
         self.target = target
         self.folder = folder
         self.signalled: int | None = None  # SIGHUP or SIGTERM, when one ended the editor
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # no smooth scrolling: a Tab to a field below the fold scrolled the form over a
+            # dozen frames, each a repaint sent down the SSH link; it now jumps, in one
+            self.animation_level = "none"
 
     def on_mount(self) -> None:
         """SIGHUP (the terminal or SSH session went away) and SIGTERM: write every open plan's

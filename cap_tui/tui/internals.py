@@ -51,22 +51,35 @@ What is relied on, and why:
   widgets that gain and lose focus restyle and repaint themselves, so cap's screens declare it
   again without the repaint (`QuietFocusScreen`): a Tab or an Escape repaints two fields, not
   every line of the screen.
+- `Screen._update_timer` (its frames), `Timer._run`, `Timer._tick`, `Timer._active`: the screen
+  draws a frame as soon as one is asked for, at most one a frame interval, after letting the
+  messages already sent arrive (`FrameTimer`); Textual's waited for the second grid point after
+  the request, and a Tab drew in three frames 20 to 30 ms apart.
+- `Styles.base._rules`, `DOMNode._component_styles`, `Widget._pseudo_classes_cache_key`,
+  `Stylesheet.rules_map`, `Stylesheet.replace_rules`: the styles a widget gets in each state of
+  focus, computed by Textual once and kept (`FocusStyles`); `Widget._on_focus`,
+  `Widget._on_blur`: a tree gaining or losing the focus repaints its cursor's line, not all.
 - `App._notifications`, `Screen._compositor`, `App._background_screens`: what the tests read of
   the notifications shown and of the screen drawn (`notifications`, `screen_render`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import Any, Self, cast
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual._cells import cell_width_to_column_index
+from textual._time import get_time, sleep
 from textual.app import App, ComposeResult
-from textual.geometry import Size
+from textual.css.styles import RulesMap
+from textual.css.stylesheet import Stylesheet
+from textual.geometry import Region, Size
 from textual.reactive import Reactive
-from textual.screen import Screen, ScreenResultType
+from textual.screen import UPDATE_PERIOD, Screen, ScreenResultType
+from textual.timer import Timer
 from textual.widget import PseudoClasses, Widget
 from textual.widgets import Input, Select, Static, TextArea, Tree
 from textual.widgets._select import NoSelection, SelectCurrent, SelectOverlay
@@ -125,8 +138,75 @@ async def in_order(widget: Widget, event: events.Key, handle: Any, own: bool = T
         event.prevent_default()
 
 
+# -- focus: the styles of each focus state, computed once ------------------------------------
+_Saved = tuple[Widget, dict[str, object], dict[str, Any]]
+
+
+class FocusStyles(Widget):
+    """A widget whose styles for each state of focus are computed once and kept.
+
+    Textual restyles a widget and everything in it each time it gains or loses the focus:
+    every rule of the stylesheet matched again, and each of its component classes (a text
+    area has ten, a tree twelve) styled as a node of its own: 3 to 8 ms per widget, twice for
+    every Tab or Escape. The styles a restyle gives depend only on the widget's and its
+    ancestors' classes and pseudo-classes, the app's theme and the stylesheet, all in the key
+    (`_focus_key`); a state seen before with the same key gets the rules it got then
+    (`Stylesheet.replace_rules`, `DOMNode._component_styles`, what Textual's restyle sets),
+    anything else is restyled by Textual and kept."""
+
+    _focus_styles: dict[tuple[Any, ...], tuple[object, list[_Saved]]] | None = None
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        key = self._focus_key()
+        kept = self._focus_styles if self._focus_styles is not None else {}
+        rules_map = self.app.stylesheet.rules_map  # a new one when the stylesheet changes
+        entry = kept.get(key)
+        if entry is not None and entry[0] is rules_map:
+            for node, rules, components in entry[1]:
+                if node.styles.base._rules != rules:
+                    Stylesheet.replace_rules(node, cast(RulesMap, rules))
+                if node._component_styles != components:
+                    node._component_styles = dict(components)
+                    node.refresh()
+            return
+        super().watch_has_focus(_has_focus)
+        if len(kept) > 8:  # themes or sizes come and go: keep the last few
+            kept.clear()
+        kept[key] = (rules_map, [(node, dict(node.styles.base._rules),
+                                  dict(node._component_styles))
+                                 for node in _styled_nodes(self)])
+        self._focus_styles = kept
+
+    def _focus_key(self) -> tuple[Any, ...]:
+        app = self.app
+        return (id(app.stylesheet.rules_map), app.theme, app.no_color, app.is_inline,
+                app.native_ansi_color,
+                tuple((id(n), n.classes, n._pseudo_classes_cache_key, n.has_focus_within)
+                      for n in _styled_nodes(self)),
+                tuple((id(n), n.classes, n._pseudo_classes_cache_key)
+                      for n in self.ancestors))
+
+
+def _styled_nodes(widget: Widget) -> list[Widget]:
+    """What Textual restyles when `widget` gains or loses the focus: it, its descendants and
+    their scrollbars (`Stylesheet.update_nodes`)."""
+    nodes: list[Widget] = []
+    for node in widget.walk_children(Widget, with_self=True):
+        nodes.append(node)
+        if node.is_scrollable:
+            vertical = node.show_vertical_scrollbar and node.scrollbar_size_vertical
+            horizontal = node.show_horizontal_scrollbar and node.scrollbar_size_horizontal
+            if vertical:
+                nodes.append(node.vertical_scrollbar)
+            if horizontal:
+                nodes.append(node.horizontal_scrollbar)
+            if vertical and horizontal:
+                nodes.append(node.scrollbar_corner)
+    return nodes
+
+
 # -- Input: what is drawn, where the cursor is, what a click is on -----------------------------
-class DrawnInput(Input):
+class DrawnInput(Input, FocusStyles):
     """An Input whose drawing is asked of three public methods, which a subclass overrides:
     `drawn_value` (the Text drawn), `cell_of` (the cell of a position in the value) and
     `index_at_cell` (the position at a clicked cell)."""
@@ -173,7 +253,7 @@ class LinesDocument(Document):
         self._lines = lines
 
 
-class DocumentHooks(TextArea):
+class DocumentHooks(TextArea, FocusStyles):
     """A TextArea whose document is made by a public method, `set_document`, and whose size
     without wrapping by another, `refresh_size`; both do what Textual does unless overridden."""
 
@@ -262,7 +342,7 @@ class SteadyCurrent(SelectCurrent):
         self.query_one("#label", Static).update(shown, layout=False)
 
 
-class SteadySelect(Select[Any]):
+class SteadySelect(Select[Any], FocusStyles):
     """A Select whose value line is a SteadyCurrent (otherwise as Textual's compose), and
     whose keys are handled in the order typed (`in_order`): a Tab reaching it runs at once,
     and keys sent to it after a Tab go to the widget the Tab moved the focus to, not into
@@ -287,9 +367,53 @@ class QuietFocusScreen(Screen[ScreenResultType]):
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
+    _frames: Timer | None = None
+
+    @property
+    def _update_timer(self) -> Timer:
+        # Screen's own property makes a Timer that draws a frame up to two frames after it is
+        # asked for one (Timer keeps to a grid of ticks); cap's draws it as soon as the last
+        # frame is one period old
+        if self._frames is None:
+            self._frames = FrameTimer(self, UPDATE_PERIOD, name="screen_update",
+                                      callback=self._on_timer_update, pause=True)
+            self._frames._start()
+            self._timers.add(self._frames)
+        return self._frames
+
+
+class FrameTimer(Timer):
+    """The timer that draws a screen's frames: paused until something needs drawing, then it
+    ticks at once if the last tick is at least one interval old, else when it is (at most one
+    frame an interval). Textual's Timer ticks on a fixed grid and, resumed after a pause, skips
+    to the grid point after next: a frame asked for while another is drawn waited 17 to 33 ms,
+    and a key whose work takes three frames (a focus change: the fields, then their
+    restyled parts, then their scrollbars) took three such waits.
+
+    Before it draws, it lets the event loop run a few turns: the messages the key set off (a
+    widget's Focus, Blur, its repaint's Update to the screen) reach their widgets, so what
+    they change is drawn in this frame, not in two or three frames one after another."""
+
+    SETTLE = 8  # turns of the event loop: each carries a message one step on
+
+    async def _run(self) -> None:
+        interval = self._interval
+        last = get_time() - interval
+        active = cast(asyncio.Event, self._active)
+        while True:
+            await active.wait()
+            wait = last + interval - get_time()
+            if wait > 0:
+                await sleep(wait)
+                continue  # paused meanwhile? wait again
+            for _ in range(self.SETTLE):  # let the messages a change set off arrive first
+                await asyncio.sleep(0)
+            last = get_time()
+            await self._tick(next_timer=last, count=0)
+
 
 # -- Tree ----------------------------------------------------------------------------------------
-class RestyledTree(Tree[Any]):
+class RestyledTree(Tree[Any], FocusStyles):
     """A Tree that handles its keys in the order typed (`in_order`: its own bindings, the
     arrows among them, run as each key arrives, so twenty Downs and a Tab in one burst move
     twenty lines before the Tab leaves), and repaints its lines
@@ -307,6 +431,35 @@ class RestyledTree(Tree[Any]):
             await in_order(self, event, lambda e: Tree._on_key(self, e))
         finally:
             self.by_key = False
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._focus_changed(event, True)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._focus_changed(event, False)
+
+    def _focus_changed(self, event: events.Focus | events.Blur, focus: bool) -> None:
+        # Widget's handlers repaint every line of the widget; `notify_style_update` (run as
+        # has_focus restyles the tree) repaints the lines that change
+        event.prevent_default()
+        self.has_focus = focus
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantFocus(self) if focus
+                                     else events.DescendantBlur(self))
+
+    _restyling = False  # restyled for a change of focus: the lines to draw again are known
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        self._restyling = True
+        try:
+            super().watch_has_focus(_has_focus)
+        finally:
+            self._restyling = False
+
+    def refresh(self, *regions: Region, **kwargs: Any) -> Self:
+        if self._restyling and not regions and not any(kwargs.values()):
+            return self  # Textual's stylesheet repainting the whole tree for its new style
+        return super().refresh(*regions, **kwargs)
 
     _drawn_state: PseudoClasses | None = None  # the pseudo-classes its lines were drawn in
 
@@ -331,7 +484,7 @@ class RestyledTree(Tree[Any]):
             self._refresh_node(node)
         else:
             self._line_cache.clear()  # the drawn lines; the lines themselves (and widths) stay
-        self.refresh()
+            Widget.refresh(self)
 
 
 _STEADY = PseudoClasses(enabled=True, focus=False, hover=False)

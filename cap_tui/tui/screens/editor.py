@@ -285,7 +285,7 @@ class EditorScreen(QuietFocusScreen[None]):
 
     def action_to_tree(self) -> None:
         self.remove_class("-show-side")
-        self.query_one(PlanTree).focus()
+        self.set_focus(self.query_one(PlanTree))  # now: Widget.focus waits a turn, repaints all
 
     def action_problems(self) -> None:
         self.add_class("-show-side")
