@@ -35,7 +35,7 @@ from tui_fixtures import (
 from cap_tui.core import journal as journals
 from cap_tui.core.document import Document
 from cap_tui.tui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
-from cap_tui.tui.screens.editor import EditorScreen
+from cap_tui.tui.screens.editor import REFREEZE, EditorScreen
 
 
 def colleague_sets(path: Path, node_id: str, key: str, value: object) -> None:
@@ -394,3 +394,26 @@ class TestSaveAs:
 
         titles = [e.title for e in palette({Scope.APP, Scope.EDITOR, Scope.TREE})]
         assert "file: save as" in titles and "file: reload" in titles
+
+
+# -- the heap: what is loaded is left out of garbage collections --------------------------------
+@pilot_test
+async def test_the_open_plan_is_left_out_of_collections_and_a_reloaded_one_is_not(
+        blaby: Path) -> None:  # noqa: F811
+    import gc
+
+    async with editing(blaby) as pilot:
+        await settle(pilot, 2)
+        screen = editor(pilot.app)
+        node = next(screen.plan.actions())
+        assert gc.get_freeze_count() > 0
+        assert not any(o is node for o in gc.get_objects())  # frozen: no collection walks it
+        colleague_sets(blaby, "ENV-01", "lead", "Someone Else")
+        await screen.file.reload()  # as `r` does, once told the file changed on disk
+        await settle(pilot, 2)
+        assert gc.get_freeze_count() == 0  # the replaced plan can be collected
+        assert any(o is node for o in gc.get_objects())
+        await pilot.pause(REFREEZE + 0.5)
+        assert gc.get_freeze_count() > 0  # and what stays is left out again
+        fresh = next(screen.plan.actions())
+        assert fresh is not node and not any(o is fresh for o in gc.get_objects())

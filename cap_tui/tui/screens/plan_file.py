@@ -394,6 +394,7 @@ class PlanFile:
             doc.unsafe = self.read_only
         result = replay(doc, mine)
         old.on_applied = None
+        del old  # nothing keeps the replaced plan: collected before the new one is frozen
         self._identity = self._warned = file_identity(doc.path)
         self.flush()
         await self.screen.reopen(doc)
