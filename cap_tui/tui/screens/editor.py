@@ -10,7 +10,6 @@ joins them: an edit, an undo, a restructure, a filter, a jump to a problem.
 from __future__ import annotations
 
 import gc
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
