@@ -3,13 +3,18 @@
 Each measurement runs in a fresh process (bench/tui_probe.py), interleaved with a baseline
 measured the same way in the same run: a minimal Textual app with one label and a text area.
 "Move" is one down-arrow in the tree (the form follows the cursor), "Tab" moves focus from the tree
-into the form and from field to field, "Esc" from a field back to the tree. The baseline has no
+into the form and from field to field (one Tab in three from the tree), "Esc" from a field back to
+the tree. The baseline has no
 tree or form, so these are compared with its keystroke: the cost of one key in a bare TextArea
 (issue 11's target: at most 1.3x, at every plan size; first paint at most 1.5x the baseline's for
 the real plan and 2x for 5,000 actions).
 Start-up counts from the probe's first line of Python to the first drawn, settled screen
 (interpreter start-up is the same for both and is left out). Keystrokes are typed into the
 progress text area of the first action, through Textual's Pilot, and the median per key is kept.
+Each key is timed twice, in two passes: Pilot's `press` (the key, then Textual's wait until the
+app is idle: 20 ms slices, and a message to every widget, so an app of more widgets pays more for
+the same work) and the time from the key sent to the last frame it drew (what the officer waits
+for; nothing waits on the app, and work put off until the officer pauses is not the key's).
 
     python bench/bench_tui.py [--repeat 7] [--sizes 500,5000] [--screen 120x40]
 """

@@ -287,3 +287,31 @@ async def test_tab_past_a_status_then_typing_at_once_lands_in_the_next_field(
                   for p in t["programme"] for a in p.get("action", []) if a["id"] == node.id)
     assert action["progress"] == before + " Added."
     assert action["status"] == status
+
+
+@pilot_test
+async def test_tab_past_the_last_field_stays_in_the_form_so_letters_stay_text(
+        tmp_path: Path) -> None:
+    """Found in tmux: one Tab too many from the last field went on to the tree, and the words
+    typed next were the tree's commands (x asked to delete the action, o set a filter). Tab
+    now goes round the form's fields; Escape goes back to the tree."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan) as pilot:
+        app = pilot.app
+        screen = editor(app)
+        form = screen.query_one("#form")
+        await pilot.press("tab")  # from the tree into the form
+        fields = [w for w in screen.focus_chain if form in w.ancestors]
+        assert len(fields) > 3 and app.focused in fields
+        screen.set_focus(fields[-1])
+        await settle(pilot)
+        send(app, ["tab", "end", *"ox"])  # round to the first field, two letters typed in it
+        await settle(pilot, 2)
+        assert app.focused is fields[0]
+        assert str(getattr(fields[0], "value", "")).endswith("ox")
+        assert not app.screen.query("ChoiceScreen")  # no question to delete the action
+        assert app.screen is screen and not screen.query_one("#filter-line").display
+        await pilot.press("shift+tab")
+        assert app.focused is fields[-1]  # and back round the other way
+        await pilot.press("escape")
+        assert app.focused is screen.query_one("#tree")

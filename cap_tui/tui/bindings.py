@@ -120,7 +120,7 @@ COMMANDS: tuple[Command, ...] = (
             (Key(Scope.TREE, "right", show=False),), MOVE, "arrows"),
     Command("tree.edit", "", Scope.TEXTUAL, "", "edit the node",
             (Key(Scope.TEXTUAL, "enter"),), MOVE, "edit"),
-    Command("form.next", "", Scope.TEXTUAL, "", "next field",
+    Command("form.next", "", Scope.TEXTUAL, "", "next field (round the form)",
             (Key(Scope.TEXTUAL, "tab"),), MOVE, "edit"),
     Command("editor.to_tree", "to_tree", Scope.EDITOR, "Tree", "back to the tree",
             (Key(Scope.EDITOR, "escape", show=False, shown="esc"),), MOVE, "edit"),

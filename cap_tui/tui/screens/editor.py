@@ -160,11 +160,30 @@ class EditorScreen(QuietFocusScreen[None]):
 
     def focus_next(self, selector: str | type[Any] = "*") -> Widget | None:
         """Tab: from the tree, to the field an officer updates first (an action's status, not
-        its id); elsewhere, to the next field."""
+        its id); in the form, to the next field, and from the last back to the first (Escape
+        goes back to the tree: one Tab too many never turns the next letters typed into the
+        tree's commands)."""
         if isinstance(self.focused, PlanTree) and selector == "*" and \
                 self.query_one(NodeForm).first_stop():
             return self.focused
+        if selector == "*" and (fields := self._form_fields()) and self.focused is fields[-1]:
+            self.set_focus(fields[0])
+            return fields[0]
         return super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[Any] = "*") -> Widget | None:
+        """Shift+Tab: in the form, to the field before, and from the first to the last."""
+        if selector == "*" and (fields := self._form_fields()) and self.focused is fields[0]:
+            self.set_focus(fields[-1])
+            return fields[-1]
+        return super().focus_previous(selector)
+
+    def _form_fields(self) -> list[Widget]:
+        """The form's fields in Tab order, when one of them has the focus."""
+        form = self.query_one(NodeForm)
+        if self.focused is None or form not in self.focused.ancestors:
+            return []
+        return [w for w in self.focus_chain if form in w.ancestors]
 
     # -- editing -----------------------------------------------------------------------------
     @on(FieldEdited)
