@@ -637,3 +637,60 @@ def test_a_tree_gaining_the_focus_draws_its_cursors_line_only() -> None:
         assert set(drawn) == {3}
 
     run(WithInput(), script)
+
+
+# -- places: Compositor._dirty_regions, _regions_to_spans, _render_chops, cuts, ChopsUpdate ------
+def test_changes_in_two_places_draw_the_widgets_under_them_only() -> None:
+    from textual._compositor import ChopsUpdate, Compositor
+
+    assert {"_regions_to_spans", "_render_chops", "render_partial_update"} <= set(vars(Compositor))
+    asked: Counter[str] = Counter()
+
+    class Counted(Static):
+        def render_lines(self, crop):  # type: ignore[no-untyped-def]
+            asked[str(self.id)] += 1
+            return super().render_lines(crop)
+
+    class Places(QuietFocusScreen[None]):
+        CSS = """
+        Places { layout: horizontal; }
+        #left { width: 10; height: 3; }
+        #middle { width: 10; height: 10; }
+        #right { width: 10; height: 3; offset: 0 6; }
+        """
+
+        def compose(self) -> ComposeResult:
+            yield Counted("left 1\nleft 2\nleft 3", id="left")
+            yield Counted("middle", id="middle")
+            yield Counted("right 1\nright 2\nright 3", id="right")
+
+    class App3(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(Places())
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        screen = pilot.app.screen
+        assert isinstance(screen._compositor, internals.PlacesCompositor)
+        await pilot.pause()
+        screen.query_one("#left", Static).update("LEFT 1\nleft 2\nleft 3")
+        screen.query_one("#right", Static).update("right 1\nright 2\nRIGHT 3")
+        screen._compositor.update_widgets({screen.query_one("#left"), screen.query_one("#right")})
+        asked.clear()
+        update = screen._compositor.render_partial_update()
+        assert isinstance(update, ChopsUpdate)
+        assert asked["left"] == 1 and asked["right"] == 1
+        assert asked["middle"] == 0  # Textual's drew it: it is inside the rectangle of both
+        # what is sent for each changed span is what the whole screen shows there
+        console = Console(width=40, file=io.StringIO(), record=True)
+        console.print(screen_render(pilot.app))
+        whole = console.export_text().splitlines()
+        for y, x1, x2 in update.spans:
+            line = update.chops[y]
+            sent = "".join(strip.text for strip in line.values() if strip is not None)
+            starts = [x for x, strip in line.items() if strip is not None]
+            start = min(starts)
+            assert sent == whole[y][start:start + len(sent)], y
+        assert any("LEFT 1" in "".join(s.text for s in update.chops[y].values() if s)
+                   for y, _, _ in update.spans)
+
+    run(App3(), script)

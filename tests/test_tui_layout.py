@@ -268,6 +268,43 @@ async def test_a_jump_from_the_problems_list_shows_the_fields_label(blaby: Path)
         assert in_sight(pilot, label.region) and label.region.y < editor_widget.region.y
 
 
+
+@pilot_test
+async def test_tab_to_a_field_below_the_fold_shows_it_with_its_label_in_one_frame(
+        blaby: Path) -> None:
+    async with editing(blaby, (80, 24)) as pilot:
+        await pilot.press("tab")  # from the tree: to the status
+        await settle(pilot)
+        fields = form(pilot)._fields
+        keys = list(fields)
+        start = keys.index("status")
+        for key in keys[start + 1:]:
+            before = form(pilot).scroll_offset.y
+            await pilot.press("tab")
+            # no settle: what Tab scrolls is done as the focus moves, not a frame later
+            label, editor_widget = fields[key].label, fields[key].editor
+            assert pilot.app.focused is editor_widget
+            assert in_sight(pilot, label.region) and in_sight(pilot, editor_widget.region)
+            after = form(pilot).scroll_offset.y
+            assert after >= before  # only down
+            if after > before:  # and only as far as needed: the field's last line at the foot
+                view = form(pilot).scrollable_content_region
+                assert fields[key].error.region.bottom == view.bottom
+
+
+@pilot_test
+async def test_the_tree_looks_the_same_focused_or_not_but_for_its_cursor(blaby: Path) -> None:
+    """A style of the tree that changes with the focus (Textual tints a focused tree) repaints
+    it and its scrollbar whole at every Tab and Escape: only the cursor's colours may change."""
+    async with editing(blaby, (80, 24)) as pilot:
+        tree = pilot.app.screen.query_one("#tree")
+        assert pilot.app.focused is tree
+        focused = dict(tree.styles.base._rules)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert pilot.app.focused is not tree
+        assert dict(tree.styles.base._rules) == focused
+
 # -- 4. focus without colour -----------------------------------------------------------------------
 @pilot_test
 async def test_the_focused_field_has_a_bar_with_no_colour(blaby: Path,

@@ -178,6 +178,20 @@ class EditorScreen(QuietFocusScreen[None]):
             return fields[-1]
         return super().focus_previous(selector)
 
+    def set_focus(self, widget: Widget | None, scroll_visible: bool = True,
+                  from_app_focus: bool = False) -> None:
+        """A field given the focus (Tab, shift+Tab, a click) is scrolled into sight with its
+        label, now: in the frame that shows the focus move (Textual centres it, a frame later)."""
+        forms = self.query(NodeForm)
+        form = forms.first() if forms else None
+        if scroll_visible and widget is not None and form is not None and \
+                form in widget.ancestors and widget.region:
+            super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+            if not form.reveal(widget):  # not a field's editor (a choice's open list)
+                widget.scroll_visible()
+            return
+        super().set_focus(widget, scroll_visible, from_app_focus)
+
     def _form_fields(self) -> list[Widget]:
         """The form's fields in Tab order, when one of them has the focus."""
         form = self.query_one(NodeForm)

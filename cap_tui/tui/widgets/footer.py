@@ -91,7 +91,7 @@ class KeysFooter(Widget, can_focus=False):
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if not self._pending and self.is_attached and screen is self.screen:
             self._pending = True  # once per burst of notices (focus moves send several)
-            self.call_after_refresh(self._redraw)
+            self.call_later(self._redraw)  # in the frame the move is drawn in, not the next
 
     def _redraw(self) -> None:
         self._pending = False

@@ -452,6 +452,15 @@ class NodeForm(SteadyContainer, VerticalScroll):
             return False
         return self.focus_field(FIRST_STOP.get(node.kind, "title")) or self.focus_field("title")
 
+    def reveal(self, editor: Widget) -> bool:
+        """Scroll (only if need be) so that the field of this editor is in sight, its label and
+        the line under it too; False if it is no field's editor."""
+        for field in self._fields.values():
+            if field.editor is editor:
+                self._reveal(field.label, field.editor, field.error)
+                return True
+        return False
+
     def _reveal(self, *widgets: Widget) -> None:
         """Scroll so that these widgets (a label, its editor and the line under it that says
         what is wrong) are in sight together."""
