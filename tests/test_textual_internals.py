@@ -684,7 +684,7 @@ def test_changes_in_two_places_draw_the_widgets_under_them_only() -> None:
         console = Console(width=40, file=io.StringIO(), record=True)
         console.print(screen_render(pilot.app))
         whole = console.export_text().splitlines()
-        for y, x1, x2 in update.spans:
+        for y, _x1, _x2 in update.spans:
             line = update.chops[y]
             sent = "".join(strip.text for strip in line.values() if strip is not None)
             starts = [x for x, strip in line.items() if strip is not None]
