@@ -305,6 +305,32 @@ async def test_the_tree_looks_the_same_focused_or_not_but_for_its_cursor(blaby: 
         assert pilot.app.focused is not tree
         assert dict(tree.styles.base._rules) == focused
 
+
+@pilot_test
+async def test_the_tree_s_cursor_shows_where_the_focus_is_every_time(blaby: Path) -> None:
+    """The styles of each focus state are kept (internals.FocusStyles); restoring the tree's
+    once left its cursor in the focused colours from the second Escape on: the tree's rules
+    are the same in both states, only its cursor's component styles differ."""
+    async with editing(blaby, (80, 24)) as pilot:
+        tree = pilot.app.screen.query_one("#tree")
+
+        def cursor_style() -> str:
+            y = tree.cursor_line - tree.scroll_offset.y + tree.region.y
+            line = pilot.app.screen._compositor.render_strips()[y]
+            return next(str(seg.style) for seg in line if "COM-01" in seg.text)
+
+        looks = set()
+        for _ in range(3):
+            await pilot.press("tab")
+            await settle(pilot)
+            in_form = cursor_style()
+            await pilot.press("escape")
+            await settle(pilot)
+            in_tree = cursor_style()
+            assert in_form != in_tree
+            looks.add((in_form, in_tree))
+        assert len(looks) == 1  # the same two looks each time
+
 # -- 4. focus without colour -----------------------------------------------------------------------
 @pilot_test
 async def test_the_focused_field_has_a_bar_with_no_colour(blaby: Path,

@@ -171,10 +171,14 @@ class FocusStyles(Widget):
         entry = kept.get(key)
         if entry is not None and entry[0] is rules_map:
             for node, rules, components in entry[1]:
-                if node.styles.base._rules != rules:
-                    Stylesheet.replace_rules(node, cast(RulesMap, rules))
-                if node._component_styles != components:
+                new_components = node._component_styles != components
+                if new_components:
                     node._component_styles = dict(components)
+                if node.styles.base._rules != rules:
+                    Stylesheet.replace_rules(node, cast(RulesMap, rules))  # and notifies
+                elif new_components:
+                    node.notify_style_update()  # as Textual's restyle does (a tree's cursor)
+                if new_components:
                     node.refresh()
             return
         super().watch_has_focus(_has_focus)
