@@ -331,6 +331,38 @@ async def test_the_tree_s_cursor_shows_where_the_focus_is_every_time(blaby: Path
             looks.add((in_form, in_tree))
         assert len(looks) == 1  # the same two looks each time
 
+
+@pilot_test
+async def test_a_text_field_shows_its_text_wrapped_for_its_width_after_a_resize(
+        blaby: Path) -> None:
+    """Found in tmux: a terminal made one column wider and back left a progress update drawn
+    as wrapped for the wider box (a word under the scrollbar): wrapped again into as many lines,
+    it was not drawn again."""
+    async with editing(blaby, (80, 24)) as pilot:
+        await go_to(pilot, "ENV-08")
+        await pilot.press("tab", "tab", "end", *" Q3 note")  # to the progress update
+        await settle(pilot)
+        area = pilot.app.focused
+        assert isinstance(area, TextArea)
+
+        def shown() -> list[str]:
+            r = area.region
+            lines = screen_text(pilot.app).splitlines()
+            return [lines[y][r.x + 1:r.right - 1].rstrip() for y in range(r.y, r.bottom)]
+
+        def wrapped() -> list[str]:
+            top = area.scroll_offset.y
+            lines = [section.rstrip() for line in area.wrapped_document.lines
+                     for section in line]  # each line of the text, as its wrapped sections
+            return lines[top:top + area.region.height]
+
+        assert shown() == wrapped()
+        await pilot.resize_terminal(81, 24)
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, 2)
+        assert shown() == wrapped()
+
 # -- 4. focus without colour -----------------------------------------------------------------------
 @pilot_test
 async def test_the_focused_field_has_a_bar_with_no_colour(blaby: Path,

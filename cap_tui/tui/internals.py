@@ -282,6 +282,13 @@ class DocumentHooks(TextArea, FocusStyles):
     def _refresh_size(self) -> None:
         self.refresh_size()
 
+    def _rewrap_and_refresh_virtual_size(self) -> None:
+        TextArea._rewrap_and_refresh_virtual_size(self)
+        # wrapped anew (a new width): drawn anew, even when into as many lines as before (the
+        # virtual size then says nothing changed, and the lines wrapped for the old width
+        # stayed on screen, a word under the scrollbar)
+        self.refresh()
+
     def refresh_size(self) -> None:
         """The area's virtual size for its text (and scrollbars): as TextArea's, but without a
         layout of the screen when the area's own size does not depend on its text."""
