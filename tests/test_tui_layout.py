@@ -363,6 +363,43 @@ async def test_a_text_field_shows_its_text_wrapped_for_its_width_after_a_resize(
         await settle(pilot, 2)
         assert shown() == wrapped()
 
+
+@pilot_test
+async def test_a_move_to_another_kind_of_node_is_drawn_in_one_frame(blaby: Path) -> None:
+    """From an action to a programme the form shows another set of fields: the screen is laid
+    out again, and the scrollbars of the fields shown, sized by that layout, asked for a frame
+    of their own after it (and their text boxes a third, wrapped again at the same width)."""
+    async with editing(blaby, (80, 24)) as pilot:
+        screen = editor(pilot.app)
+        drawn: list[int] = []
+        compositor = screen._compositor
+        render = compositor.render_partial_update
+
+        def counting():  # type: ignore[no-untyped-def]
+            update = render()
+            if update is not None:
+                drawn.append(1)
+            return update
+
+        compositor.render_partial_update = counting  # type: ignore[method-assign]
+        for _ in range(8):  # each kind's set of fields built once (its first frames: a mount)
+            await pilot.press("down")
+        for _ in range(8):
+            await pilot.press("up")
+        await settle(pilot)
+        kinds = []
+        for _ in range(8):
+            before, sets = screen.current, set(screen.query("FieldSet"))
+            drawn.clear()
+            await pilot.press("down")
+            await settle(pilot)
+            after = screen.current
+            assert before is not None and after is not None
+            if before.kind != after.kind and set(screen.query("FieldSet")) == sets:
+                kinds.append((before.kind, after.kind))  # to a set of fields built before
+                assert len(drawn) == 1, (before.kind, after.kind, len(drawn))
+        assert len(kinds) >= 3  # the walk crossed from one kind of node to another
+
 # -- 4. focus without colour -----------------------------------------------------------------------
 @pilot_test
 async def test_the_focused_field_has_a_bar_with_no_colour(blaby: Path,

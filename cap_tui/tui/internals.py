@@ -282,12 +282,17 @@ class DocumentHooks(TextArea, FocusStyles):
     def _refresh_size(self) -> None:
         self.refresh_size()
 
+    _wrapped_at = -1  # the width its lines were last wrapped at
+
     def _rewrap_and_refresh_virtual_size(self) -> None:
         TextArea._rewrap_and_refresh_virtual_size(self)
-        # wrapped anew (a new width): drawn anew, even when into as many lines as before (the
-        # virtual size then says nothing changed, and the lines wrapped for the old width
-        # stayed on screen, a word under the scrollbar)
-        self.refresh()
+        width = self.wrap_width
+        if width != self._wrapped_at:
+            # wrapped at a new width: drawn anew, even into as many lines as before (the
+            # virtual size then says nothing changed, and the lines wrapped for the old width
+            # stayed on screen, a word under the scrollbar)
+            self._wrapped_at = width
+            self.refresh()
 
     def refresh_size(self) -> None:
         """The area's virtual size for its text (and scrollbars): as TextArea's, but without a
@@ -390,6 +395,17 @@ class QuietFocusScreen(Screen[ScreenResultType]):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._compositor = PlacesCompositor()
+
+    def _compositor_refresh(self) -> None:
+        # Widgets that asked to be repainted while this frame was being made (the scrollbars of
+        # a field set just shown, as the layout gives them their sizes) are drawn in it: their
+        # requests would reach the screen as messages, for a frame of their own after this one
+        pending = {w for w in self._compositor.visible_widgets if w._repaint_required}
+        if pending:
+            for widget in pending:
+                widget._repaint_required = False
+            self._compositor.update_widgets(pending)
+        super()._compositor_refresh()
 
     _frames: Timer | None = None
 

@@ -196,6 +196,12 @@ class FieldText(BoundEditor, SafeTextArea):
         return width or self._last_wrap_width
 
 
+class ProblemLine(Static, SteadyContainer):
+    """The line under a field that says what is wrong with it. Its height follows its message
+    (a long one wraps): the layout that places it measures that, and it takes the size quietly
+    (SteadyContainer), not asking for a second layout and a frame after it."""
+
+
 class Field(NamedTuple):
     """A field's label, its editor and the line that says what is wrong with it, if anything.
 
@@ -326,7 +332,7 @@ class NodeForm(SteadyContainer, VerticalScroll):
     def _field(self, spec: FieldSpec, node: Node) -> Field:
         mark = " *" if spec.required else ""
         label = Label(Text(safe(spec.label) + mark), classes="field-label")
-        return Field(spec, label, self._editor(spec, node), Static("", classes="field-error"))
+        return Field(spec, label, self._editor(spec, node), ProblemLine("", classes="field-error"))
 
     def _specs(self, node: Node) -> list[FieldSpec]:
         specs = fields_of(self.plan, node)
@@ -422,7 +428,8 @@ class NodeForm(SteadyContainer, VerticalScroll):
             err = f.error
             # a message of one line in place of another (or of none) is repainted: the
             # field's height is the same, so no layout of the screen
-            width = err.size.width
+            # its width (the form's: a hidden set's line has none yet)
+            width = err.size.width or self.scrollable_content_region.width
             one_line = width > 0 and cell_len(message) <= width and cell_len(before) <= width
             err.update(Text(message), layout=not one_line)
             err.set_class(bool(mine), "-shown")
