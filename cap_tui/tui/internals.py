@@ -63,7 +63,9 @@ What is relied on, and why:
   `._regions_to_spans`, `._render_chops`, `._get_renders`, `.cuts`, `.visible_widgets`,
   `ChopsUpdate`: the places that changed are drawn each on its own, by the widgets under them,
   each drawing the lines of it in that place (`PlacesCompositor`); Textual's drew every widget
-  in the rectangle around all the changes, each whole.
+  in the rectangle around all the changes, each whole. `Screen._compositor_refresh`,
+  `Widget._repaint_required`: repaints asked for while a frame is being made (the scrollbars a
+  layout sizes) are drawn in that frame; Textual's drew them in a frame of their own after it.
 - `App._notifications`, `Screen._compositor`, `App._background_screens`: what the tests read of
   the notifications shown and of the screen drawn (`notifications`, `screen_render`).
 """
