@@ -59,13 +59,10 @@ What is relied on, and why:
   `Stylesheet.rules_map`, `Stylesheet.replace_rules`: the styles a widget gets in each state of
   focus, computed by Textual once and kept (`FocusStyles`); `Widget._on_focus`,
   `Widget._on_blur`: a tree gaining or losing the focus repaints its cursor's line, not all.
-- `Screen._compositor`, `Compositor.render_partial_update`, `._dirty_regions`,
-  `._regions_to_spans`, `._render_chops`, `._get_renders`, `.cuts`, `.visible_widgets`,
-  `ChopsUpdate`: the places that changed are drawn each on its own, by the widgets under them,
-  each drawing the lines of it in that place (`PlacesCompositor`); Textual's drew every widget
-  in the rectangle around all the changes, each whole. `Screen._compositor_refresh`,
-  `Widget._repaint_required`: repaints asked for while a frame is being made (the scrollbars a
-  layout sizes) are drawn in that frame; Textual's drew them in a frame of their own after it.
+- `Screen._compositor_refresh`, `Screen._compositor`, `Compositor.visible_widgets`,
+  `Compositor.update_widgets`, `Widget._repaint_required`: repaints asked for while a frame is
+  being made (the scrollbars a layout sizes) are drawn in that frame; Textual's drew them in a
+  frame of their own after it.
 - `App._notifications`, `Screen._compositor`, `App._background_screens`: what the tests read of
   the notifications shown and of the screen drawn (`notifications`, `screen_render`).
 """
@@ -73,14 +70,12 @@ What is relied on, and why:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Self, cast
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual._cells import cell_width_to_column_index
-from textual._compositor import ChopsUpdate, Compositor
 from textual._time import get_time, sleep
 from textual.app import App, ComposeResult
 from textual.css.styles import RulesMap
@@ -88,7 +83,6 @@ from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.screen import UPDATE_PERIOD, Screen, ScreenResultType
-from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import PseudoClasses, Widget
 from textual.widgets import Input, Select, Static, TextArea, Tree
@@ -393,11 +387,6 @@ class QuietFocusScreen(Screen[ScreenResultType]):
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
-    def __init__(self, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self._compositor = PlacesCompositor()
-
     def _compositor_refresh(self) -> None:
         # Widgets that asked to be repainted while this frame was being made (the scrollbars of
         # a field set just shown, as the layout gives them their sizes) are drawn in it: their
@@ -422,69 +411,6 @@ class QuietFocusScreen(Screen[ScreenResultType]):
             self._frames._start()
             self._timers.add(self._frames)
         return self._frames
-
-
-class PlacesCompositor(Compositor):
-    """A compositor that draws the places that changed, each on its own.
-
-    Textual's draws the rectangle around all of them: a Tab repaints a line of the tree on the
-    left, a field on the right and the line of keys at the bottom, and every widget in that
-    rectangle (each scrollbar, label and field of the screen) drew all its lines again for it.
-    Here the changed places are grouped where they overlap, and each group asks only the
-    widgets under it."""
-
-    def render_partial_update(self) -> ChopsUpdate | None:
-        changed = self._dirty_regions.copy()
-        self._dirty_regions.clear()
-        if not changed:
-            return None
-        screen = self.size.region
-        spans = list(self._regions_to_spans(changed))
-        cuts = self.cuts
-        chops: list[dict[int, Any]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
-        for place in _grouped(changed):
-            crop = place.intersection(screen)
-            if not crop:
-                continue
-            rows = range(crop.y, crop.bottom)
-            drawn = cast(Sequence[Mapping[int, Strip | None]],
-                         self._render_chops(crop, rows.__contains__))
-            for y in rows:
-                line = chops[y]
-                for cut, strip in drawn[y].items():
-                    if strip is not None and line.get(cut) is None:
-                        line[cut] = strip
-        return ChopsUpdate(chops, spans, [cut_set[1:] for cut_set in cuts])
-
-    def _get_renders(self, crop: Region | None = None) -> Iterable[tuple[Region, Region,
-                                                                          list[Strip]]]:
-        if crop is None:  # the whole screen: as Textual
-            yield from super()._get_renders(crop)
-            return
-        # each widget under `crop` draws the lines and columns of it that are in `crop`
-        # (Textual's draws all it shows), given to `_render_chops` as a region of its own
-        for widget, (region, clip) in self.visible_widgets.items():
-            shown = region.intersection(clip).intersection(crop)
-            if shown:
-                lines = widget.render_lines(shown.translate(-region.offset))
-                yield shown, shown, lines
-
-
-def _grouped(regions: set[Region]) -> list[Region]:
-    """The rectangles around groups of overlapping regions (no two rectangles overlap)."""
-    groups = list(regions)
-    merged = True
-    while merged:
-        merged = False
-        for i, a in enumerate(groups):
-            for j in range(i + 1, len(groups)):
-                if a.overlaps(groups[j]):
-                    groups[i] = Region.from_union([a, groups.pop(j)])
-                    merged = True
-                    break
-            if merged:
-                break
-    return groups
 
 
 class FrameTimer(Timer):
