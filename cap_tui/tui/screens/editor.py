@@ -166,16 +166,14 @@ class EditorScreen(QuietFocusScreen[None]):
         if isinstance(self.focused, PlanTree) and selector == "*" and \
                 self.query_one(NodeForm).first_stop():
             return self.focused
-        if selector == "*" and (fields := self._form_fields()) and self.focused is fields[-1]:
-            self.set_focus(fields[0])
-            return fields[0]
+        if selector == "*" and (first := self._round_the_form(-1, 0)) is not None:
+            return first
         return super().focus_next(selector)
 
     def focus_previous(self, selector: str | type[Any] = "*") -> Widget | None:
         """Shift+Tab: in the form, to the field before, and from the first to the last."""
-        if selector == "*" and (fields := self._form_fields()) and self.focused is fields[0]:
-            self.set_focus(fields[-1])
-            return fields[-1]
+        if selector == "*" and (last := self._round_the_form(0, -1)) is not None:
+            return last
         return super().focus_previous(selector)
 
     def set_focus(self, widget: Widget | None, scroll_visible: bool = True,
@@ -192,12 +190,17 @@ class EditorScreen(QuietFocusScreen[None]):
             return
         super().set_focus(widget, scroll_visible, from_app_focus)
 
-    def _form_fields(self) -> list[Widget]:
-        """The form's fields in Tab order, when one of them has the focus."""
+    def _round_the_form(self, edge: int, to: int) -> Widget | None:
+        """When the focus is on the form's field at `edge` (in Tab order: 0 first, -1 last),
+        move it to the field at `to` and return that field; else None."""
         form = self.query_one(NodeForm)
         if self.focused is None or form not in self.focused.ancestors:
-            return []
-        return [w for w in self.focus_chain if form in w.ancestors]
+            return None
+        fields = [w for w in self.focus_chain if form in w.ancestors]
+        if not fields or self.focused is not fields[edge]:
+            return None
+        self.set_focus(fields[to])
+        return fields[to]
 
     # -- editing -----------------------------------------------------------------------------
     @on(FieldEdited)

@@ -76,7 +76,6 @@ class KeysFooter(Widget, can_focus=False):
         super().__init__()
         self._pending = False
         self._drawn: tuple[object, ...] | None = None
-        self._text = Text()
         self._strip = Strip.blank(0)  # the line drawn: made once per change of keys
         self._spans: list[tuple[int, int, str]] = []  # columns of each key, for clicks
         self._seen: dict[str, int] = {}  # each key's place when first shown: it keeps it
@@ -157,9 +156,8 @@ class KeysFooter(Widget, can_focus=False):
                        if start < room]
         if palette is not None:
             self._spans.append((room, width, palette[0]))
-        self._text = left + right
         base = self.rich_style
-        self._strip = Strip(self._text.render(self.app.console)).apply_style(base) \
+        self._strip = Strip((left + right).render(self.app.console)).apply_style(base) \
             .adjust_cell_length(width, base)
         self.refresh()
 
