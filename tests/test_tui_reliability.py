@@ -35,7 +35,8 @@ from tui_fixtures import (
 from cap_tui.core import journal as journals
 from cap_tui.core.document import Document
 from cap_tui.tui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
-from cap_tui.tui.screens.editor import REFREEZE, EditorScreen
+from cap_tui.tui.heap import REFREEZE
+from cap_tui.tui.screens.editor import EditorScreen
 
 
 def colleague_sets(path: Path, node_id: str, key: str, value: object) -> None:

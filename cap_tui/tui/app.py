@@ -24,6 +24,7 @@ from ..core.planfile import is_blank
 from ..core.problems import PlanError
 from ..core.recent import remember
 from ..render.terminal import safe
+from . import heap
 from .bindings import Scope, bindings, palette
 from .messages import OpenPlan
 from .screens.dialogs import ChoiceScreen, ProblemScreen
@@ -56,6 +57,12 @@ class CapApp(App[None]):
             # dozen frames, each a repaint sent down the SSH link; it now jumps, in one
             self.animation_level = "none"
 
+    def on_load(self) -> None:
+        heap.hold()  # no garbage collections while the first screen is built (tui/heap.py)
+
+    def on_unmount(self) -> None:
+        heap.end()  # whatever screen the app ended on, collections as before it started
+
     def on_mount(self) -> None:
         """SIGHUP (the terminal or SSH session went away) and SIGTERM: write every open plan's
         crash journal, then leave. Textual's driver handles neither (only SIGTSTP, SIGCONT and
@@ -64,6 +71,9 @@ class CapApp(App[None]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.on_signal, sig)
+        # the first screen is drawn: collections again (the editor settles again once its
+        # form is filled: tui/heap.py)
+        self.call_after_refresh(heap.settle)
 
     def editors(self) -> list[EditorScreen]:
         return [s for s in self.screen_stack if isinstance(s, EditorScreen)]

@@ -9,7 +9,6 @@ joins them: an edit, an undo, a restructure, a filter, a jump to a problem.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from ...core.live import LiveProblems
 from ...core.model import Node
 from ...core.shape import Level
 from ...core.values import parse_value
+from .. import heap
 from ..bindings import Scope, bindings
 from ..internals import QuietFocusScreen
 from ..widgets.filter import FilterBar, FilterLine, Keep
@@ -39,20 +39,6 @@ from .plan_file import PlanFile
 
 NARROW = 110  # below this many columns the summary folds into one line
 TALL = 40  # from this many lines a text field shows more of its text (cap.tcss)
-
-
-REFREEZE = 2.0  # seconds after a reload
-
-
-def settle_heap(collect: bool = False) -> None:
-    """Leave what is loaded now (the plan, its document, the widgets) out of Python's cyclic
-    garbage collections: they live as long as the editor does, and a full collection walking
-    them paused a keystroke by about 100 ms every twenty keys or so. What is made and dropped
-    while editing is still collected as ever. `collect`: a plan was replaced; collect it first
-    (else it would be kept)."""
-    if collect:
-        gc.collect()
-    gc.freeze()
 
 
 class EditorScreen(QuietFocusScreen[None]):
@@ -100,7 +86,7 @@ class EditorScreen(QuietFocusScreen[None]):
         await self._fill()
         # the lock (filelock's import), the journal and the checks after the first paint
         self.call_after_refresh(self.file.start)
-        self.call_after_refresh(settle_heap)
+        self.call_after_refresh(heap.settle)
 
     def on_unmount(self) -> None:
         self.file.close()
@@ -126,11 +112,11 @@ class EditorScreen(QuietFocusScreen[None]):
         """Show another version of the plan (reloaded from disk) in place of this one."""
         self.remove_class("-show-side")
         self._open(doc, True)
-        gc.unfreeze()  # the plan replaced, its widgets among them, can be collected now
+        heap.release()  # the plan replaced, its widgets among them, can be collected now
         await self.recompose()
         await self._fill()
         # and once they are gone (their messages delivered), what stays is left out again
-        self.set_timer(REFREEZE, lambda: settle_heap(collect=True))
+        self.set_timer(heap.REFREEZE, lambda: heap.settle(collect=True))
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")

@@ -263,13 +263,19 @@ class NodeForm(SteadyContainer, VerticalScroll):
         return field.editor if field is not None else None
 
     def compose(self) -> ComposeResult:
-        # The first node's fields are part of the screen's first layout, not a second one.
         yield self._title
-        node = self.node
-        self._set_title(node)
-        if node is not None:
-            yield self._new_set(node, self._specs(node))
-            self.show_problems(self._first_problems)
+        self._set_title(self.node)
+
+    def on_mount(self) -> None:
+        # The first node's fields come in the frame after the first: the screen (the tree, the
+        # heading of the node) is drawn without waiting for their thirty widgets
+        self.call_after_refresh(self.fill)
+
+    def fill(self) -> None:
+        """Build the fields of the node the form was made with, unless shown already (a move
+        or a Tab got here first)."""
+        if self._set is None and self.node is not None:
+            self.show(self.node, self._first_problems)
 
     def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
         """Show a node's fields: in the field set of its kind, built the first time. Another
@@ -439,6 +445,7 @@ class NodeForm(SteadyContainer, VerticalScroll):
 
     def focus_field(self, key: str) -> bool:
         """Put the cursor in a field, its label in sight above it."""
+        self.fill()
         field = self._fields.get(key)
         if field is None:
             return False
