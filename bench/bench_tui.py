@@ -11,8 +11,9 @@ the real plan and 2x for 5,000 actions).
 Start-up counts from the probe's first line of Python (interpreter start-up is the same for
 both and is left out) to the first frame drawn ("paint": what the officer sees first, the
 target) and to the screen settled ("ready": drawn, and the work queued by then done; for cap,
-the form's fields, which come in the next frame, the lock, the journal and the checks). Keystrokes are typed into the
-progress text area of the first action, through Textual's Pilot, and the median per key is kept.
+the form's fields, which come in the next frame, the lock, the journal and the checks).
+Keystrokes are typed into the progress text area of the first action, through Textual's Pilot,
+and the median per key is kept.
 Each key is timed twice, in two passes: Pilot's `press` (the key, then Textual's wait until the
 app is idle: 20 ms slices, and a message to every widget, so an app of more widgets pays more for
 the same work) and the time from the key sent to the last frame it drew (what the officer waits

@@ -34,8 +34,8 @@ from tui_fixtures import (
 
 from cap_tui.core import journal as journals
 from cap_tui.core.document import Document
-from cap_tui.tui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cap_tui.tui.heap import REFREEZE
+from cap_tui.tui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cap_tui.tui.screens.editor import EditorScreen
 
 
