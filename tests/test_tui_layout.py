@@ -13,10 +13,13 @@ the file when something is saved. SVG snapshots at 80x24, 120x40 and 200x50 at t
 
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual._compositor import Compositor
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
@@ -424,6 +427,39 @@ async def test_the_focused_field_has_a_bar_with_no_colour(blaby: Path,
         progress = field(pilot.app, "progress")
         marked = [y for y in range(f.y, f.bottom) if "▌" in lines[y][f.x : f.right]]
         assert marked and all(progress.region.y <= y < progress.region.bottom for y in marked)
+
+
+# -- the first paint ----------------------------------------------------------------------------------
+@pilot_test
+async def test_the_plan_is_drawn_first_then_the_fields_and_a_tab_at_once_lands_in_them(
+        blaby: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the text of each whole frame Textual makes (headless: made and written nowhere), and
+    # whether Python's garbage collections were on while it was made
+    frames: list[tuple[str, bool]] = []
+    made = Compositor.render_full_update
+
+    def render(compositor: Compositor, *args: object, **kwargs: object) -> object:
+        update = made(compositor, *args, **kwargs)  # type: ignore[arg-type]
+        text = "\n".join("".join(seg.text for seg in strip) for strip in update.strips)
+        frames.append((text, gc.isenabled()))
+        return update
+
+    monkeypatch.setattr(Compositor, "render_full_update", render)
+    app = make_app(str(blaby))
+    async with app.run_test(size=(80, 24)) as pilot:
+        # WHEN the officer presses Tab as the editor opens, before anything has settled
+        app.post_message(events.Key("tab", None))
+        await settle(pilot, 2)
+        # THEN the first frame was the plan (the tree, the action's heading), not yet its fields
+        first, collecting = frames[0]
+        assert "COM-01 To Review" in first and "Action COM-01" in first
+        assert "Title *" not in first
+        assert not collecting  # and no garbage collection ran while it was built
+        # AND the fields came after it, and the Tab landed in the action's status
+        assert "Title *" in screen_text(pilot.app)
+        assert getattr(pilot.app.focused, "field_key", "") == "status"
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # what is loaded is left out
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # and as before once it closes
 
 
 # -- Tab from the tree, and a required status ------------------------------------------------------
