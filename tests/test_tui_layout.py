@@ -429,7 +429,7 @@ async def test_the_focused_field_has_a_bar_with_no_colour(blaby: Path,
         assert marked and all(progress.region.y <= y < progress.region.bottom for y in marked)
 
 
-# -- the first paint ----------------------------------------------------------------------------------
+# -- the first paint --------------------------------------------------------------------------
 @pilot_test
 async def test_the_plan_is_drawn_first_then_the_fields_and_a_tab_at_once_lands_in_them(
         blaby: Path, monkeypatch: pytest.MonkeyPatch) -> None:
