@@ -462,6 +462,44 @@ async def test_the_plan_is_drawn_first_then_the_fields_and_a_tab_at_once_lands_i
     assert gc.isenabled() and gc.get_freeze_count() == 0  # and as before once it closes
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
+@pilot_test
+async def test_the_filter_and_the_problems_take_keys_sent_as_the_editor_opens(
+        blaby: Path, size: tuple[int, int]) -> None:
+    # (the filter bar, the summary and the problems list are built after the first frame)
+    from cap_tui.tui.widgets.filter import FilterBar
+    from cap_tui.tui.widgets.panes import ProblemsPane
+
+    app = make_app(str(blaby))
+    async with app.run_test(size=size) as pilot:
+        # WHEN the officer types "/env" as the editor opens
+        for key, char in (("slash", "/"), ("e", "e"), ("n", "n"), ("v", "v")):
+            app.post_message(events.Key(key, char))
+        await settle(pilot, 2)
+        await pilot.pause(0.3)  # the filter follows a pause in typing
+        await settle(pilot, 2)
+        # THEN the words are in the filter bar and the tree keeps the actions they find
+        bar = app.screen.query_one(FilterBar)
+        assert bar.value == "env" and app.focused is bar
+        shown = [n.data.id for n in _tree_nodes(app)
+                 if n.data is not None and n.data.kind is Level.ACTION]
+        assert "ENV-01" in shown and "COM-01" not in shown  # (44 actions without a filter)
+    app = make_app(str(blaby))
+    async with app.run_test(size=size) as pilot:
+        # AND "p" as the editor opens goes to the problems list, its first problem highlighted
+        app.post_message(events.Key("p", "p"))
+        await settle(pilot, 2)
+        problems = app.screen.query_one(ProblemsPane)
+        assert app.focused is problems and problems.highlighted == 0
+        assert "Problems (" in screen_text(app)
+
+
+def _tree_nodes(app: object) -> list:  # type: ignore[type-arg]
+    """The tree's lines, top to bottom."""
+    t = tree(app)  # type: ignore[arg-type]
+    return [t.get_node_at_line(y) for y in range(t.last_line + 1)]
+
+
 # -- Tab from the tree, and a required status ------------------------------------------------------
 @pilot_test
 async def test_tab_from_the_tree_lands_in_the_status_not_the_id(blaby: Path) -> None:

@@ -32,7 +32,7 @@ from .screens.editor import EditorScreen
 from .screens.help import HelpScreen
 from .screens.picker import PickerScreen
 from .screens.start import StartPlanScreen
-from .widgets.filter import FilterBar
+from .widgets.filter import FilterLine
 from .widgets.tree import PlanTree
 
 NOTICE_ROWS = 3  # the lines a notice takes at most, where cap.tcss puts it (under the header)
@@ -228,7 +228,7 @@ class CapApp(App[None]):
         for key, st in e.plan.statuses.items():
             yield SystemCommand(f"filter: status {escape(safe(st.label))}",
                                 f"Only actions with status {escape(safe(key))}",
-                                lambda k=key: e.query_one(FilterBar).only_status(k))
+                                lambda k=key: e.query_one(FilterLine).bar().only_status(k))
         for action in e.plan.actions():
             # the palette reads titles as markup: plan text is escaped so it shows as typed
             title = escape(safe(f"{action.id} {action.title}"))

@@ -223,6 +223,15 @@ def bindings(scope: Scope) -> list[BindingType]:
     return out
 
 
+def view_keys(scope: Scope) -> frozenset[str]:
+    """The keys of one widget that open a view (filter, problems, summary, overdue: the
+    commands `view.*`): they show something or move the focus, never rebuild the screen,
+    so they can run as they reach the widget, before the keys typed after them (`/overdue`
+    typed fast is the filter's words, not seven tree commands)."""
+    return frozenset(k for c in COMMANDS if c.id.startswith("view.")
+                     for key in c.keys if key.scope is scope for k in key.keys.split(","))
+
+
 def key_name(key: str) -> str:
     """A key as the help screen writes it: `/`, `ctrl+s`, `F2`, `delete`."""
     char = format_key(key)  # `/` for slash, `[` for left_square_bracket

@@ -99,8 +99,9 @@ from textual.widgets.text_area import (
 async def run_own_binding(widget: Widget, event: events.Key) -> bool:
     """Run the widget's own (non-priority) binding for this key now, as the App would once the
     Key reached it; True when one ran (the event is then stopped: it is handled). Printable
-    keys are left to the widget: they are text, not bindings."""
-    if event.is_printable:
+    keys are left to the widget (they are text, not bindings), but for those it names in
+    `AT_ONCE` (a tree's letters that open a view)."""
+    if event.is_printable and event.key not in getattr(widget, "AT_ONCE", ()):
         return False
     for binding in widget._bindings.key_to_bindings.get(event.key, ()):
         if not binding.priority and await widget.app.run_action(binding.action, widget):

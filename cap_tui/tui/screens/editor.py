@@ -255,7 +255,7 @@ class EditorScreen(QuietFocusScreen[None]):
         if (select is not None and select.kind is not Level.PLAN
                 and tree.tree_node(select) is None and tree.filter_fn is not None):
             # a node added (or moved, or brought back) that the filter hides: show it
-            self.query_one(FilterBar).drop()
+            self.query_one(FilterLine).bar().drop()
             self.query_one(SidePane).only = None
             tree.rebuild(keep=select)
             self.notify(f"Filter cleared to show {select.id}", markup=False)
@@ -305,10 +305,10 @@ class EditorScreen(QuietFocusScreen[None]):
 
     # -- finding -----------------------------------------------------------------------------
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
+        self.query_one(FilterLine).bar().open()
 
     def action_overdue(self) -> None:
-        self.query_one(FilterBar).toggle_word("overdue")
+        self.query_one(FilterLine).bar().toggle_word("overdue")
 
     @on(FilterBar.Filtered)
     def _filtered(self, event: FilterBar.Filtered) -> None:
@@ -348,7 +348,7 @@ class EditorScreen(QuietFocusScreen[None]):
         self.remove_class("-show-side")
         tree = self.query_one(PlanTree)
         if tree.tree_node(node) is None:  # hidden by the filter: show everything
-            self.query_one(FilterBar).drop()
+            self.query_one(FilterLine).bar().drop()
             self._show_only(None)
         tree.select(node)
         self.current = node

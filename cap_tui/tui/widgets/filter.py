@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -69,7 +68,9 @@ class FilterBar(Input):
 
     def open(self) -> None:
         self._show(True)
-        self.focus()
+        # now, not a turn later (Widget.focus): letters typed right after "/" are the filter's
+        # words, not the tree's commands ("/overdue" ran o, v, e, r, d, u, e on the tree)
+        self.screen.set_focus(self, scroll_visible=False)
 
     def toggle_word(self, word: str) -> None:
         """Add a word to the filter, or take it away if it is there (`o`: overdue)."""
@@ -169,12 +170,23 @@ class FilterLine(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.plan = plan
         self._said = ""  # the problem shown
+        self._bar: FilterBar | None = None
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="filter-words"):
-            yield Label(Text("Filter: "), id="filter-label")
-            yield FilterBar(self.plan, id="filter")
-        yield Static("", id="filter-problem")
+    def on_mount(self) -> None:
+        # hidden until the officer filters: built after the editor's first frame, not in it
+        self.call_after_refresh(self.bar)
+
+    def bar(self) -> FilterBar:
+        """The filter bar, built the first time it is asked for: after the first frame, or at
+        once when a key wants it sooner (its widgets can be found as soon as this returns)."""
+        if self._bar is None:
+            self._bar = FilterBar(self.plan, id="filter")
+            words = Horizontal(id="filter-words")
+            self.mount(words, Static("", id="filter-problem"))
+            # into the line once it is in the screen (a container's own children would come
+            # only when it is composed, a turn later)
+            words.mount(Label(Text("Filter: "), id="filter-label"), self._bar)
+        return self._bar
 
     def say(self, problem: str) -> None:
         """Show what is wrong with the words ("" when nothing is)."""

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -131,11 +130,23 @@ class SidePane(Vertical):
         self.plan, self.live, self.strip = plan, live, strip
         self.only: Callable[[Node], bool] | None = None
         self._timer: Timer | None = None
+        self._built = False
 
-    def compose(self) -> ComposeResult:
-        yield SummaryPane(id="summary")
-        yield Static(Text("Problems", style="bold"), id="problems-title")
-        yield ProblemsPane(id="problems")
+    def on_mount(self) -> None:
+        # the summary and the problems list come in the frame after the editor's first (hidden
+        # on a narrow terminal, where the strip stands for them, and drawn by then otherwise)
+        self.call_after_refresh(self.build)
+
+    def build(self) -> None:
+        """Mount the summary and the problems list, once: after the first frame, or at once when
+        asked for sooner (they can be found as soon as this returns)."""
+        if self._built:
+            return
+        self._built = True
+        self.mount(SummaryPane(id="summary"),
+                   Static(Text("Problems", style="bold"), id="problems-title"),
+                   ProblemsPane(id="problems"))
+        self.recount()
 
     def recount(self) -> None:
         self._timer = None
@@ -147,8 +158,10 @@ class SidePane(Vertical):
         s = summarise(self.plan, actions=actions)
         counts = self.live.counts()
         no_color = self.app.no_color
-        self.query_one(SummaryPane).update(summary_text(s, counts, total, no_color))
         self.strip.update(summary_strip(s, counts, total, no_color))
+        if not self._built:
+            return
+        self.query_one(SummaryPane).update(summary_text(s, counts, total, no_color))
         self.query_one(ProblemsPane).show(self.live.listed())
         title = Text("Problems", style="bold")
         title.append(f" ({plural(counts[0], 'error')}, {plural(counts[1], 'warning')}) · p",
@@ -162,8 +175,10 @@ class SidePane(Vertical):
         self._timer = self.set_timer(self.PAUSE, self.recount)
 
     def focus_problems(self) -> None:
+        self.build()
         pane = self.query_one(ProblemsPane)
-        pane.focus()
+        # now, not a turn later (Widget.focus): the keys typed after `p` are the list's
+        self.screen.set_focus(pane, scroll_visible=False)
         if pane.highlighted is None and pane.option_count:
             pane.highlighted = 0  # so that enter at once goes to the first problem
 

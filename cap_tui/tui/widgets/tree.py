@@ -21,7 +21,7 @@ from ...core.document import Document, EditError
 from ...core.model import Node
 from ...core.shape import SHAPE, Level
 from ...render.terminal import safe
-from ..bindings import Scope, bindings
+from ..bindings import Scope, bindings, view_keys
 from ..internals import RestyledTree, repaint_lines
 from ..screens.dialogs import ChoiceScreen, MoveScreen
 from .labels import LABEL_FIELDS, node_label
@@ -39,6 +39,7 @@ class PlanTree(RestyledTree, Tree[Node]):
     expanded. Each line is drawn to fit the tree's width (`render_label`)."""
 
     BINDINGS = bindings(Scope.TREE)
+    AT_ONCE = view_keys(Scope.TREE)  # run as they arrive (internals.run_own_binding)
 
     def __init__(self, doc: Document, restructured: Restructured,
                  follow: Callable[[Node], None] | None = None, **kwargs: object) -> None:
