@@ -27,11 +27,8 @@ from ..render.terminal import safe
 from . import heap
 from .bindings import Scope, bindings, palette
 from .messages import OpenPlan
-from .screens.dialogs import ChoiceScreen, ProblemScreen
 from .screens.editor import EditorScreen
-from .screens.help import HelpScreen
 from .screens.picker import PickerScreen
-from .screens.start import StartPlanScreen
 from .widgets.filter import FilterLine
 from .widgets.tree import PlanTree
 
@@ -143,10 +140,15 @@ class CapApp(App[None]):
         """The editor on a plan, or the screen that says why it cannot be opened; for an empty
         file (or none), the screen that offers to start a plan there."""
         if is_blank(path):
+            # (screens the editor's first paint does not show are imported when first shown)
+            from .screens.start import StartPlanScreen
+
             return StartPlanScreen(path)
         try:
             doc, verified = Document.open_fast(path)
         except PlanError as exc:
+            from .screens.dialogs import ProblemScreen
+
             return ProblemScreen(exc.problem)
         remember(path)
         return EditorScreen(doc, verified)
@@ -195,6 +197,8 @@ class CapApp(App[None]):
             elif answer == "discard":
                 leave(discard=True)
 
+        from .screens.dialogs import ChoiceScreen
+
         name = Path(editor.doc.path).name
         going = "quitting" if picker is None else "closing it"
         self.push_screen(ChoiceScreen(f"Save your changes to {name} before {going}?", [
@@ -203,6 +207,8 @@ class CapApp(App[None]):
 
     def action_help(self) -> None:
         """The keys of the screen shown: the picker's over the picker, else the editor's."""
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             where = Scope.PICKER if isinstance(self.screen, PickerScreen) else Scope.EDITOR
             self.push_screen(HelpScreen(where))

@@ -30,7 +30,6 @@ from ...core.replay import Replayed, clash_values, decode_ops, describe, replay,
 from ...core.words import plural
 from ...render.terminal import safe
 from ..widgets.header import PlanHeader
-from .dialogs import ChoiceScreen, ProblemScreen, PromptScreen, TextScreen
 
 if TYPE_CHECKING:
     from ...core.journal import Journal, Recorded
@@ -175,6 +174,7 @@ class PlanFile:
                                    f"{recorded.header.started} are kept for later; reopen the "
                                    "plan to restore or discard them. Opened read-only")
 
+        from .dialogs import ChoiceScreen
         self.screen.app.push_screen(ChoiceScreen(question, [
             ("restore", "Restore", "r"), ("show", "Changes", "s"),
             ("discard", "Discard", "d"), ("later", "Later", "l")]), done)
@@ -229,6 +229,7 @@ class PlanFile:
         def finish() -> None:
             if others:
                 body = Text("\n".join(f"• {safe(line)}" for line in others) + kept)
+                from .dialogs import TextScreen
                 self.screen.app.push_screen(TextScreen(
                     "These edits did not apply (the plan changed under them)", body))
 
@@ -255,6 +256,7 @@ class PlanFile:
                     self._take_mine(op, theirs)
                 ask(i + 1)
 
+            from .dialogs import ChoiceScreen
             self.screen.app.push_screen(ChoiceScreen(question, [
                 ("mine", "Keep mine", "m"), ("theirs", "Keep the file's", "t")]), chosen)
 
@@ -290,6 +292,7 @@ class PlanFile:
                 elif answer == "reload":
                     self.screen.call_later(self.reload)
 
+            from .dialogs import ChoiceScreen
             self.screen.app.push_screen(ChoiceScreen(question, [
                 ("cancel", "Cancel", "c"), ("overwrite", "Overwrite", "o"),
                 ("reload", "Reload", "r")]), done)
@@ -363,6 +366,7 @@ class PlanFile:
             self.screen.notify(f"Saved your version as {target}; {Path(doc.path).name} is "
                                "unchanged", markup=False)
 
+        from .dialogs import PromptScreen
         self.screen.app.push_screen(PromptScreen("Save your version of the plan as:",
                                                  [("path", "Path", start)], "Save"), done)
 
@@ -386,6 +390,7 @@ class PlanFile:
         try:
             doc = Document.load(old.path)
         except PlanError as exc:  # their version stays underneath, unsaved, until they quit
+            from .dialogs import ProblemScreen
             self.screen.app.push_screen(ProblemScreen(exc.problem))
             return
         mine = squash(list(old.history))

@@ -23,7 +23,6 @@ from ...core.shape import SHAPE, Level
 from ...render.terminal import safe
 from ..bindings import Scope, bindings, view_keys
 from ..internals import RestyledTree, repaint_lines
-from ..screens.dialogs import ChoiceScreen, MoveScreen
 from .labels import LABEL_FIELDS, node_label
 
 EAGER_LIMIT = 400  # plans with more actions than this open with programmes folded
@@ -334,6 +333,7 @@ class PlanTree(RestyledTree, Tree[Node]):
             self.restructured(nxt if nxt is not None and nxt.kind is not Level.PLAN else None,
                               "", f"Deleted {sel.id}")
 
+        from ..screens.dialogs import ChoiceScreen
         self.app.push_screen(ChoiceScreen(question, [("delete", "Delete", "d"),
                                                      ("cancel", "Cancel", "c")]), done)
 
@@ -367,6 +367,7 @@ class PlanTree(RestyledTree, Tree[Node]):
                 return
             self.restructured(sel, "", f"Moved {sel.id} to {target.title}")
 
+        from ..screens.dialogs import MoveScreen
         self.app.push_screen(MoveScreen(sel, self.plan), done)
 
 
