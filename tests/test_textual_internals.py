@@ -637,3 +637,45 @@ def test_a_tree_gaining_the_focus_draws_its_cursors_line_only() -> None:
         assert set(drawn) == {3}
 
     run(WithInput(), script)
+
+
+def test_a_tree_draws_the_same_lines_as_textuals_with_its_styles_looked_up_once() -> None:
+    # RestyledTree keeps the component styles Tree looks up for each line for one drawing
+    lookups: Counter[str] = Counter()
+
+    class Counted(Tree[None]):  # below RestyledTree's own: counts what it asks Textual for
+        def get_component_styles(self, *names: str):  # type: ignore[no-untyped-def]
+            lookups[" ".join(names)] += 1
+            return super().get_component_styles(*names)
+
+    class Counting(RestyledTree, Counted):
+        pass
+
+    tree = Counting("root")
+    for n in range(6):
+        node = tree.root.add(f"branch {n}")
+        node.add_leaf(f"leaf [b]{n}[/b]")
+        node.expand()
+    tree.root.expand()
+
+    class WithInput(App[None]):
+        def compose(self) -> ComposeResult:
+            yield tree
+            yield Input(id="other")
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        tree.cursor_line = 2
+        for focused in (tree, pilot.app.query_one("#other")):
+            pilot.app.set_focus(focused)
+            await pilot.pause()
+            crop = tree.content_region.reset_offset
+            lines = []
+            for draw in (Tree.render_lines, RestyledTree.render_lines):  # Textual's, then ours
+                tree._line_cache.clear()
+                tree._styles_cache.clear()
+                lookups.clear()
+                lines.append(draw(tree, crop))
+            assert lines[0] == lines[1] and len(lines[1]) == crop.height
+            assert max(lookups.values()) == 1  # once a drawing (Textual: once a line)
+
+    run(WithInput(), script)

@@ -73,16 +73,18 @@ import asyncio
 from typing import Any, Self, cast
 
 from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual._cells import cell_width_to_column_index
 from textual._time import get_time, sleep
 from textual.app import App, ComposeResult
-from textual.css.styles import RulesMap
+from textual.css.styles import RenderStyles, RulesMap
 from textual.css.stylesheet import Stylesheet
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.screen import UPDATE_PERIOD, Screen, ScreenResultType
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import PseudoClasses, Widget
 from textual.widgets import Input, Select, Static, TextArea, Tree
@@ -492,6 +494,51 @@ class RestyledTree(Tree[Any], FocusStyles):
         if self._restyling and not regions and not any(kwargs.values()):
             return self  # Textual's stylesheet repainting the whole tree for its new style
         return super().refresh(*regions, **kwargs)
+
+    # -- drawing: the styles a line is drawn in, looked up once a drawing, not once a line ---
+    _drawing: dict[object, Any] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Tree asks for the same component styles (guides, highlight, cursor) and the tree's
+        own style for every line it draws, each lookup walking the styles again: 6-8 a line,
+        about half of drawing the tree. They cannot change while it draws: kept for the
+        drawing."""
+        self._drawing = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
+    def get_component_rich_style(self, *names: str, partial: bool = False,
+                                 default: Style | None = None) -> Style:
+        drawing = self._drawing
+        if drawing is None or default is not None:
+            return super().get_component_rich_style(*names, partial=partial, default=default)
+        key = ("rich", names, partial)
+        style = drawing.get(key)
+        if style is None:
+            style = drawing[key] = super().get_component_rich_style(*names, partial=partial)
+        return cast(Style, style)
+
+    def get_component_styles(self, *names: str) -> RenderStyles:
+        drawing = self._drawing
+        if drawing is None:
+            return super().get_component_styles(*names)
+        key = ("styles", names)
+        styles = drawing.get(key)
+        if styles is None:
+            styles = drawing[key] = super().get_component_styles(*names)
+        return cast(RenderStyles, styles)
+
+    @property
+    def rich_style(self) -> Style:
+        drawing = self._drawing
+        if drawing is None:
+            return super().rich_style
+        style = drawing.get("own")
+        if style is None:
+            style = drawing["own"] = super().rich_style
+        return cast(Style, style)
 
     _drawn_state: PseudoClasses | None = None  # the pseudo-classes its lines were drawn in
 
