@@ -418,3 +418,50 @@ async def test_the_open_plan_is_left_out_of_collections_and_a_reloaded_one_is_no
         assert gc.get_freeze_count() > 0  # and what stays is left out again
         fresh = next(screen.plan.actions())
         assert fresh is not node and not any(o is fresh for o in gc.get_objects())
+
+
+# -- a large plan's check runs beside the editor -------------------------------------------------
+@pilot_test
+async def test_a_large_plan_read_quickly_is_checked_in_another_process_and_a_bad_one_not_saved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a large plan (read by cap's quick reader) with a raw control character in a string,
+    # which TOML does not allow and the quick reader does not check
+    target = tmp_path / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
+                   check=True)
+    text = target.read_text(encoding="utf-8").replace('progress = "', 'progress = "\x01', 1)
+    target.write_text(text, encoding="utf-8")
+    before = target.read_bytes()
+    started: list[tuple[object, ...]] = []
+    spawn = asyncio.create_subprocess_exec
+
+    async def spy(*args: object, **kwargs: object) -> object:
+        started.append(args)
+        return await spawn(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", spy)
+    async with editing(target) as pilot:
+        # WHEN the editor is up, its check (tomllib, a second or so) runs beside it
+        for _ in range(100):
+            if any("not valid TOML" in n for n in notifications(pilot.app)):
+                break
+            await pilot.pause(0.1)
+        # THEN it was a process of its own, and it names the problem
+        assert any("cap_tui.core.verify" in args for args in started)
+        note = next(n for n in notifications(pilot.app) if "not valid TOML" in n)
+        assert "Saving is off until the file is fixed and reopened" in note
+        # AND a save is refused, saying why
+        await type_at_end(pilot, "title", " X")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "not saved" in notifications(pilot.app)[-1]
+    assert target.read_bytes() == before
+
+
+def test_the_check_run_as_a_process_reads_the_bytes_it_is_given(tmp_path: Path) -> None:
+    good = b'[plan]\ntitle = "A"\n'
+    bad = b'[plan]\ntitle = "A\x01"\n'
+    for raw, verdict in ((good, ""), (bad, "not valid TOML")):
+        run = subprocess.run([sys.executable, "-m", "cap_tui.core.verify", "plan.toml"],
+                             input=raw, capture_output=True, check=True)
+        assert verdict in run.stdout.decode() and (verdict or not run.stdout)

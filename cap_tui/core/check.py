@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .dates import parse_due
@@ -236,17 +237,8 @@ class Checker:
         data = node.data
         out = self._required_text(node, ("id", "title", "lead"))
         lead = data.get("lead")
-        if isinstance(lead, str) and lead.strip() and not _LETTER.search(lead):
-            out.append(self._p(node, "lead", WARNING,
-                               f'lead "{lead}" has no letters in it: who leads this action?'))
-        elif isinstance(lead, str) and _repeats(lead_words(lead)):
-            out.append(self._p(node, "lead", WARNING,
-                               f'lead "{lead.strip()}" says the same name twice: was it pasted '
-                               "twice?"))
-        elif isinstance(lead, str) and (cut := _CUT_SHORT.search(lead)):
-            end = cut.group(0).strip()
-            out.append(self._p(node, "lead", WARNING,
-                               f'lead "{lead.strip()}" ends in "{end}": cut short?'))
+        if isinstance(lead, str) and (warning := lead_warning(lead)):
+            out.append(self._p(node, "lead", WARNING, warning))
         status_key = data.get("status")
         status = None
         if status_key is None:
@@ -363,6 +355,19 @@ class Checker:
 
 def _actions(n: int) -> str:
     return plural(n, "action")
+
+
+@lru_cache(maxsize=1024)
+def lead_warning(lead: str) -> str | None:
+    """What looks wrong with a lead's name, if anything. A plan names a few leads on many
+    actions: each is looked at once."""
+    if lead.strip() and not _LETTER.search(lead):
+        return f'lead "{lead}" has no letters in it: who leads this action?'
+    if _repeats(lead_words(lead)):
+        return f'lead "{lead.strip()}" says the same name twice: was it pasted twice?'
+    if cut := _CUT_SHORT.search(lead):
+        return f'lead "{lead.strip()}" ends in "{cut.group(0).strip()}": cut short?'
+    return None
 
 
 def lead_words(lead: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
@@ -37,6 +38,13 @@ def parse_due(value: object) -> Due:
         return Due("date", value)
     if not isinstance(value, str):
         raise ValueError('expected completion must be a month ("2025-03"), a date or "ongoing"')
+    return _parse_due_text(value)
+
+
+@lru_cache(maxsize=1024)
+def _parse_due_text(value: str) -> Due:
+    """A written `due`: a plan repeats a few (its months), read once each. (A Due is immutable;
+    a ValueError is raised again at each call, never kept.)"""
     text = value.strip()
     if text.lower() == "ongoing":
         return ONGOING

@@ -39,9 +39,8 @@ from .edit.ops import (
 )
 from .edit.segments import Segment, Segments, cut
 from .fileio import SaveError, write_atomic
-from .layout import Block, scan
+from .layout import Block
 from .model import Node, Plan
-from .problems import PlanError
 from .shape import SHAPE, Level
 from .source import BOM, Source, decode, parse_toml, read_source
 from .tomlvalue import render, render_key
@@ -102,17 +101,12 @@ class Document:
     def verify(self) -> str | None:
         """Read the text as loaded with tomllib and with fastread again; None when they agree.
 
-        Safe to run in a thread: it reads only the loaded text, never the edited segments."""
-        from .fastread import read_blocks
+        Safe to run in a thread: it reads only the loaded text, never the edited segments.
+        The editor runs it in a process of its own (`python -m cap_tui.core.verify`), where
+        it does not take turns with the editor for Python's lock."""
+        from .fastread import verify_source
 
-        try:
-            truth = parse_toml(self.source)
-        except PlanError as exc:
-            return exc.problem.format()
-        if read_blocks(self.source.text, scan(self.source.text)) != truth:
-            return (f"{self.path}: cap's quick reading of this file differs from the TOML "
-                    "reader's; reopen it before saving")
-        return None
+        return verify_source(self.source)
 
     @classmethod
     def from_bytes(cls, path: str, raw: bytes) -> Document:

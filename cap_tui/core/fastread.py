@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from .layout import Block, scan
+from .problems import PlanError
 from .source import Source, parse_toml
 
 FAST_READ_FROM = 1_000_000  # characters: smaller plans are read by tomllib, at once anyway
@@ -125,3 +126,16 @@ def read_blocks(text: str, blocks: list[Block]) -> dict[str, Any] | None:
     except _Unsure:
         return None
     return root
+
+
+def verify_source(source: Source) -> str | None:
+    """Read a text with tomllib and with this reader; None when they agree, else what to tell
+    the officer (saving is then off: the file is not what cap showed)."""
+    try:
+        truth = parse_toml(source)
+    except PlanError as exc:
+        return exc.problem.format()
+    if read_blocks(source.text, scan(source.text)) != truth:
+        return (f"{source.path}: cap's quick reading of this file differs from the TOML "
+                "reader's; reopen it before saving")
+    return None

@@ -10,8 +10,10 @@ about each field changed on both sides.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -409,21 +411,44 @@ class PlanFile:
 
     # -- large plans -------------------------------------------------------------------------
     def verify_later(self) -> None:
-        """Check a quickly-read large plan with tomllib, a second from now, off the UI thread."""
-        self.screen.set_timer(1.0, lambda: self.screen.run_worker(
-            self._verify, thread=True, exclusive=True, group="verify"))
+        """Check a quickly-read large plan with tomllib, once the screen is up, in a process of
+        its own (core/verify.py): in a thread it held Python's lock for a second or more, and
+        each key typed meanwhile waited for it. Where no process can be started, in a thread."""
+        self.screen.call_after_refresh(lambda: self.screen.run_worker(
+            self._verify(), exclusive=True, group="verify"))
 
-    def _verify(self) -> None:
+    async def _verify(self) -> None:
         doc = self.doc
-        problem = doc.verify()
+        try:
+            problem = await _verified_elsewhere(doc)
+        except OSError:
+            problem = await asyncio.to_thread(doc.verify)
         if problem is not None:
-            self.screen.app.call_from_thread(self._unsafe, doc, problem)
+            self._unsafe(doc, problem)
 
     def _unsafe(self, doc: Document, problem: str) -> None:
         doc.unsafe = f"not saved: {problem}"
         self.screen.notify(f"{problem}\nSaving is off until the file is fixed and reopened.",
                            title="This file does not read as cap read it", severity="error",
                            timeout=30, markup=False)
+
+
+async def _verified_elsewhere(doc: Document) -> str | None:
+    """`doc.verify()`, run by `python -m cap_tui.core.verify` on the bytes the editor read.
+    OSError when it could not be run or could not check."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cap_tui.core.verify", doc.path,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    try:
+        out, err = await proc.communicate(doc.source.raw)
+    except asyncio.CancelledError:  # the editor closed first
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        raise
+    if proc.returncode != 0:
+        raise OSError(f"the check could not run: {err.decode(errors='replace')[-300:]}")
+    return out.decode() or None
 
 
 def _shown(value: Any) -> str:
