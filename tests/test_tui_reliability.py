@@ -23,6 +23,7 @@ from tui_fixtures import (
     dialog_text,
     editing,
     editor,
+    field,
     find,
     go_to,
     notifications,
@@ -34,6 +35,7 @@ from tui_fixtures import (
 
 from cap_tui.core import journal as journals
 from cap_tui.core.document import Document
+from cap_tui.tui.app import make_app
 from cap_tui.tui.heap import REFREEZE
 from cap_tui.tui.screens.dialogs import ChoiceScreen, PromptScreen, TextScreen
 from cap_tui.tui.screens.editor import EditorScreen
@@ -456,6 +458,56 @@ async def test_a_large_plan_read_quickly_is_checked_in_another_process_and_a_bad
         await settle(pilot)
         assert "not saved" in notifications(pilot.app)[-1]
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", [True, False], ids=["not-valid-toml", "valid"])
+@pilot_test
+async def test_a_save_before_a_large_plans_check_has_finished_waits_for_it(
+        tmp_path: Path, bad: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cap_tui.tui.screens import plan_file
+
+    # the check (a second or so at 5,000 actions) held until the test lets it go
+    gate = asyncio.Event()
+    check = plan_file._verified_elsewhere
+
+    async def held_check(doc: Document) -> str | None:
+        await gate.wait()
+        return await check(doc)
+
+    monkeypatch.setattr(plan_file, "_verified_elsewhere", held_check)
+    # GIVEN a large plan, with a character TOML does not allow in a string or without
+    target = tmp_path / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
+                   check=True)
+    if bad:
+        text = target.read_text(encoding="utf-8").replace('progress = "', 'progress = "\x01', 1)
+        target.write_text(text, encoding="utf-8")
+    before = target.read_bytes()
+    app = make_app(str(target))
+    async with app.run_test() as pilot:
+        # WHEN the officer edits and saves as soon as the editor is up
+        # (no `settle` here: it waits for the check, held)
+        await pilot.pause()
+        title = field(app, "title")
+        title.focus()
+        await pilot.pause()
+        await pilot.press("end", "space", "X", "ctrl+s")
+        await pilot.pause()
+        # THEN nothing is written until the file's check has finished, and the editor says so
+        assert target.read_bytes() == before
+        assert "Saving once the file's check has finished" in notifications(app)[-1]
+        gate.set()
+        for _ in range(100):
+            if not editor(app).file.checking:
+                break
+            await pilot.pause(0.1)
+        await settle(pilot)
+        if bad:  # AND then a file that does not read as cap read it is not saved
+            assert "not saved" in notifications(app)[-1]
+            assert target.read_bytes() == before
+        else:  # AND a good one is saved, with the edit
+            assert not editor(app).doc.modified
+            assert target.read_bytes() != before and b" X\"" in target.read_bytes()
 
 
 def test_the_check_run_as_a_process_reads_the_bytes_it_is_given(tmp_path: Path) -> None:

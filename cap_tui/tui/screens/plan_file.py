@@ -55,6 +55,9 @@ class PlanFile:
         self._warned: tuple[int, int, int, int] | None = None
         self.started = False
         self.closed = False
+        # a large plan's check (verify_later) not yet finished: a save waits for it
+        self.checking = False
+        self._after_check: Callable[[], object] | None = None
 
     @property
     def doc(self) -> Document:
@@ -282,6 +285,11 @@ class PlanFile:
             if then is not None:
                 then()
             return
+        if self.checking:  # the file may not read as cap read it: save once that is known
+            self._after_check = lambda: self.save(then)
+            self.screen.notify("Saving once the file's check has finished (a second or so)",
+                               markup=False)
+            return
         if self.read_only is None and self.doc.changed_on_disk():
             question = Text(f"{self.doc.path} has changed on disk since you opened it.\n"
                             "Overwrite it with your version, or reload it keeping your edits "
@@ -413,7 +421,9 @@ class PlanFile:
     def verify_later(self) -> None:
         """Check a quickly-read large plan with tomllib, once the screen is up, in a process of
         its own (core/verify.py): in a thread it held Python's lock for a second or more, and
-        each key typed meanwhile waited for it. Where no process can be started, in a thread."""
+        each key typed meanwhile waited for it. Where no process can be started, in a thread.
+        A save asked for meanwhile waits for the verdict (`save`)."""
+        self.checking = True
         self.screen.call_after_refresh(lambda: self.screen.run_worker(
             self._verify(), exclusive=True, group="verify"))
 
@@ -423,8 +433,12 @@ class PlanFile:
             problem = await _verified_elsewhere(doc)
         except OSError:
             problem = await asyncio.to_thread(doc.verify)
-        if problem is not None:
+        if problem is not None and doc is self.doc:  # (not a plan reloaded meanwhile)
             self._unsafe(doc, problem)
+        self.checking = False
+        waiting, self._after_check = self._after_check, None
+        if waiting is not None:
+            waiting()
 
     def _unsafe(self, doc: Document, problem: str) -> None:
         doc.unsafe = f"not saved: {problem}"
@@ -448,7 +462,7 @@ async def _verified_elsewhere(doc: Document) -> str | None:
         raise
     if proc.returncode != 0:
         raise OSError(f"the check could not run: {err.decode(errors='replace')[-300:]}")
-    return out.decode() or None
+    return out.decode(errors="replace") or None
 
 
 def _shown(value: Any) -> str:
