@@ -604,6 +604,18 @@ def test_a_frame_asked_for_after_a_pause_is_drawn_at_once_and_at_most_one_an_int
     run(Two(), script)
 
 
+class TreeAndInput(App[None]):
+    """A tree and another widget to give the focus to."""
+
+    def __init__(self, tree: Tree[None]) -> None:
+        super().__init__()
+        self.the_tree = tree
+
+    def compose(self) -> ComposeResult:
+        yield self.the_tree
+        yield Input(id="other")
+
+
 def test_a_tree_gaining_the_focus_draws_its_cursors_line_only() -> None:
     drawn: list[int] = []
 
@@ -618,11 +630,6 @@ def test_a_tree_gaining_the_focus_draws_its_cursors_line_only() -> None:
     tree.root.expand()
     tree.show_root = False
 
-    class WithInput(App[None]):
-        def compose(self) -> ComposeResult:
-            yield tree
-            yield Input(id="other")
-
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         tree.cursor_line = 3
         pilot.app.set_focus(pilot.app.query_one("#other"))
@@ -636,7 +643,7 @@ def test_a_tree_gaining_the_focus_draws_its_cursors_line_only() -> None:
         await pilot.pause()
         assert set(drawn) == {3}
 
-    run(WithInput(), script)
+    run(TreeAndInput(tree), script)
 
 
 def test_a_tree_draws_the_same_lines_as_textuals_with_its_styles_looked_up_once() -> None:
@@ -658,11 +665,6 @@ def test_a_tree_draws_the_same_lines_as_textuals_with_its_styles_looked_up_once(
         node.expand()
     tree.root.expand()
 
-    class WithInput(App[None]):
-        def compose(self) -> ComposeResult:
-            yield tree
-            yield Input(id="other")
-
     async def script(pilot) -> None:  # type: ignore[no-untyped-def]
         tree.cursor_line = 2
         for focused in (tree, pilot.app.query_one("#other")):
@@ -678,4 +680,4 @@ def test_a_tree_draws_the_same_lines_as_textuals_with_its_styles_looked_up_once(
             assert lines[0] == lines[1] and len(lines[1]) == crop.height
             assert max(lookups.values()) == 1  # once a drawing (Textual: once a line)
 
-    run(WithInput(), script)
+    run(TreeAndInput(tree), script)

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Static
 from ...core.filters import FilterError, parse_query
 from ...core.model import Node, Plan
 from ..bindings import Scope, bindings
+from .later import BuiltAfterFirstFrame
 
 Keep = Callable[[Node], bool]
 
@@ -162,7 +163,7 @@ class FilterBar(Input):
         self.post_message(self.Closed())
 
 
-class FilterLine(Vertical):
+class FilterLine(Vertical, BuiltAfterFirstFrame):
     """The filter bar after its label ("Filter: "), and under them what is wrong with the
     words, if anything. Shown (`-open`) while the bar is."""
 
@@ -172,20 +173,20 @@ class FilterLine(Vertical):
         self._said = ""  # the problem shown
         self._bar: FilterBar | None = None
 
-    def on_mount(self) -> None:
-        # hidden until the officer filters: built after the editor's first frame, not in it
-        self.call_after_refresh(self.bar)
+    def build(self) -> None:
+        """Hidden until the officer filters: built after the editor's first frame
+        (widgets/later.py)."""
+        self._bar = FilterBar(self.plan, id="filter")
+        words = Horizontal(id="filter-words")
+        self.mount(words, Static("", id="filter-problem"))
+        # into the line once it is in the screen (a container's own children would come only
+        # when it is composed, a turn later)
+        words.mount(Label(Text("Filter: "), id="filter-label"), self._bar)
 
     def bar(self) -> FilterBar:
-        """The filter bar, built the first time it is asked for: after the first frame, or at
-        once when a key wants it sooner (its widgets can be found as soon as this returns)."""
-        if self._bar is None:
-            self._bar = FilterBar(self.plan, id="filter")
-            words = Horizontal(id="filter-words")
-            self.mount(words, Static("", id="filter-problem"))
-            # into the line once it is in the screen (a container's own children would come
-            # only when it is composed, a turn later)
-            words.mount(Label(Text("Filter: "), id="filter-label"), self._bar)
+        """The filter bar, in the screen (built now if it was not yet)."""
+        self.ready()
+        assert self._bar is not None
         return self._bar
 
     def say(self, problem: str) -> None:

@@ -24,6 +24,7 @@ from ...render.terminal import safe
 from ..bindings import Scope, bindings
 from ..internals import SteadyContainer, SteadySelect
 from .labels import alarm, status_text
+from .later import BuiltAfterFirstFrame
 from .safe import SafeInput, SafeTextArea
 
 # The field Tab (from the tree) and enter land in: the one an officer updates, never the id
@@ -233,7 +234,7 @@ class FieldSet(SteadyContainer, Vertical):
         self.shown_problems: dict[str, tuple[str, bool]] = {}  # field: (message, is an error)
 
 
-class NodeForm(SteadyContainer, VerticalScroll):
+class NodeForm(SteadyContainer, VerticalScroll, BuiltAfterFirstFrame):
     """Edits one node. Values are pushed to the screen as FieldEdited; problems come back.
 
     Each kind of node has its own FieldSet, built the first time a node of that kind is shown
@@ -266,14 +267,9 @@ class NodeForm(SteadyContainer, VerticalScroll):
         yield self._title
         self._set_title(self.node)
 
-    def on_mount(self) -> None:
-        # The first node's fields come in the frame after the first: the screen (the tree, the
-        # heading of the node) is drawn without waiting for their thirty widgets
-        self.call_after_refresh(self.fill)
-
-    def fill(self) -> None:
-        """Build the fields of the node the form was made with, unless shown already (a move
-        or a Tab got here first)."""
+    def build(self) -> None:
+        """The fields of the node the form was made with, after the editor's first frame
+        (widgets/later.py), unless another node's are shown already (a move got here first)."""
         if self._set is None and self.node is not None:
             self.show(self.node, self._first_problems)
 
@@ -445,7 +441,7 @@ class NodeForm(SteadyContainer, VerticalScroll):
 
     def focus_field(self, key: str) -> bool:
         """Put the cursor in a field, its label in sight above it."""
-        self.fill()
+        self.ready()
         field = self._fields.get(key)
         if field is None:
             return False

@@ -20,6 +20,7 @@ from ...core.shape import SHAPE, Level
 from ...core.summary import Summary, percent, summarise
 from ...render.terminal import plural, safe
 from .labels import alarm, rag_style
+from .later import BuiltAfterFirstFrame
 
 
 def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = None,
@@ -109,7 +110,7 @@ class ProblemsPane(OptionList):
             self.highlighted = min(highlighted, len(entries) - 1)
 
 
-class SidePane(Vertical):
+class SidePane(Vertical, BuiltAfterFirstFrame):
     """The summary and the problems list, beside the form (in place of it, with `s` or `p`, on
     a narrow terminal), and the one-line summary below the body (`strip`) that stands for them
     on a narrow terminal. All three are recounted here, from the plan and its live problems:
@@ -130,19 +131,10 @@ class SidePane(Vertical):
         self.plan, self.live, self.strip = plan, live, strip
         self.only: Callable[[Node], bool] | None = None
         self._timer: Timer | None = None
-        self._built = False
-
-    def on_mount(self) -> None:
-        # the summary and the problems list come in the frame after the editor's first (hidden
-        # on a narrow terminal, where the strip stands for them, and drawn by then otherwise)
-        self.call_after_refresh(self.build)
 
     def build(self) -> None:
-        """Mount the summary and the problems list, once: after the first frame, or at once when
-        asked for sooner (they can be found as soon as this returns)."""
-        if self._built:
-            return
-        self._built = True
+        """The summary and the problems list (hidden on a narrow terminal, where the strip
+        stands for them): after the editor's first frame (widgets/later.py)."""
         self.mount(SummaryPane(id="summary"),
                    Static(Text("Problems", style="bold"), id="problems-title"),
                    ProblemsPane(id="problems"))
@@ -159,7 +151,7 @@ class SidePane(Vertical):
         counts = self.live.counts()
         no_color = self.app.no_color
         self.strip.update(summary_strip(s, counts, total, no_color))
-        if not self._built:
+        if not self.built:
             return
         self.query_one(SummaryPane).update(summary_text(s, counts, total, no_color))
         self.query_one(ProblemsPane).show(self.live.listed())
@@ -175,7 +167,7 @@ class SidePane(Vertical):
         self._timer = self.set_timer(self.PAUSE, self.recount)
 
     def focus_problems(self) -> None:
-        self.build()
+        self.ready()
         pane = self.query_one(ProblemsPane)
         # now, not a turn later (Widget.focus): the keys typed after `p` are the list's
         self.screen.set_focus(pane, scroll_visible=False)
