@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -460,6 +462,51 @@ async def test_the_plan_is_drawn_first_then_the_fields_and_a_tab_at_once_lands_i
         assert getattr(pilot.app.focused, "field_key", "") == "status"
         assert gc.isenabled() and gc.get_freeze_count() > 0  # what is loaded is left out
     assert gc.isenabled() and gc.get_freeze_count() == 0  # and as before once it closes
+
+
+@pilot_test
+async def test_a_large_plan_is_drawn_before_it_is_checked_and_scanned_then_counted_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cap_tui.core.check import validate
+    from cap_tui.core.model import load_plan
+    from cap_tui.core.problems import Severity
+
+    # GIVEN a plan of 800 actions (over a million characters: read by rtoml)
+    target = tmp_path / "big.toml"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
+                   check=True)
+    before = target.read_bytes()
+    frames: list[tuple[str, bool, bool]] = []  # text, checked, scanned
+    made = Compositor.render_full_update
+
+    def render(compositor: Compositor, *args: object, **kwargs: object) -> object:
+        update = made(compositor, *args, **kwargs)  # type: ignore[arg-type]
+        text = "\n".join("".join(seg.text for seg in strip) for strip in update.strips)
+        screen = app.screen
+        frames.append((text, screen.live.checked, screen.doc._segments is not None))
+        return update
+
+    monkeypatch.setattr(Compositor, "render_full_update", render)
+    app = make_app(str(target))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 2)
+        for _ in range(50):  # the scan, in a thread
+            if editor(app).doc._segments is not None:
+                break
+            await pilot.pause(0.1)
+        # THEN the first frame was the plan, drawn before its checks and its scan, and it said
+        # that the counts were coming
+        first, checked, scanned = frames[0]
+        assert "TH1" in first and "checking…" in first
+        assert not checked and not scanned
+        # AND then the strip counts the problems `cap validate` finds
+        problems = validate(load_plan(target))
+        errors = sum(p.severity is Severity.ERROR for p in problems)
+        strip = widget_text(app.screen.query_one("#strip"))
+        assert "checking" not in strip
+        assert f"{errors} errors · {len(problems) - errors} warnings" in strip
+        assert editor(app).doc._segments is not None  # and the scan was made, beside it
+    assert target.read_bytes() == before
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])

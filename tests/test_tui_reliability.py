@@ -426,12 +426,12 @@ async def test_the_open_plan_is_left_out_of_collections_and_a_reloaded_one_is_no
 @pilot_test
 async def test_a_large_plan_read_quickly_is_checked_in_another_process_and_a_bad_one_not_saved(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN a large plan (read by cap's quick reader) with a raw control character in a string,
-    # which TOML does not allow and the quick reader does not check
+    # GIVEN a large plan (read by rtoml) with a TOML 1.1 escape (`\e`) in a string, which
+    # rtoml reads and TOML 1.0 (tomllib, every other cap command) does not allow
     target = tmp_path / "big.toml"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
                    check=True)
-    text = target.read_text(encoding="utf-8").replace('progress = "', 'progress = "\x01', 1)
+    text = target.read_text(encoding="utf-8").replace('lead = "', 'lead = "\\e', 1)
     target.write_text(text, encoding="utf-8")
     before = target.read_bytes()
     started: list[tuple[object, ...]] = []
@@ -475,12 +475,12 @@ async def test_a_save_before_a_large_plans_check_has_finished_waits_for_it(
         return await check(doc)
 
     monkeypatch.setattr(plan_file, "_verified_elsewhere", held_check)
-    # GIVEN a large plan, with a character TOML does not allow in a string or without
+    # GIVEN a large plan, with a TOML 1.1 escape (read by rtoml, not by tomllib) or without
     target = tmp_path / "big.toml"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
                    check=True)
     if bad:
-        text = target.read_text(encoding="utf-8").replace('progress = "', 'progress = "\x01', 1)
+        text = target.read_text(encoding="utf-8").replace('lead = "', 'lead = "\\e', 1)
         target.write_text(text, encoding="utf-8")
     before = target.read_bytes()
     app = make_app(str(target))

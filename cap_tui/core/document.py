@@ -13,6 +13,7 @@ and undoing and redoing them: a node deleted and brought back is the object it w
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,9 @@ class Document:
         self.path = source.path
         self.newline = source.newline
         self.plan = Plan(source.path, data, source)
-        self.segments = Segments(cut(source.text, blocks), self.plan)
+        self._blocks = blocks  # the text's layout scan, when the caller has one
+        self._segments: Segments | None = None  # made when first needed: `segments`
+        self._scanning = threading.Lock()
         # why saving is refused, when the file turned out not to read as cap read it
         self.unsafe: str | None = None
         self.version = 0  # bumped by every change, for views that cache
@@ -89,14 +92,15 @@ class Document:
 
     @classmethod
     def open_fast(cls, path: str | Path) -> tuple[Document, bool]:
-        """Open a plan for the editor; large plans are read from the scan (fastread), not by
-        tomllib. Returns the document and whether its data was read by tomllib; when it was
-        not, the caller must check it with `verify()` before trusting a save."""
+        """Open a plan for the editor; large plans are read by rtoml, not by tomllib, and
+        scanned when first edited (`segments`). Returns the document and whether its data was
+        read by tomllib; when it was not, the caller must check it with `verify()` before
+        trusting a save."""
         from .fastread import read_plan_data
 
         source = read_source(path)
-        data, blocks, verified = read_plan_data(source)
-        return cls(source, data, blocks), verified
+        data, verified = read_plan_data(source)
+        return cls(source, data), verified
 
     def verify(self) -> str | None:
         """Read the text as loaded with tomllib and with fastread again; None when they agree.
@@ -112,6 +116,26 @@ class Document:
     def from_bytes(cls, path: str, raw: bytes) -> Document:
         source = decode(path, raw)
         return cls(source, parse_toml(source))
+
+    @property
+    def segments(self) -> Segments:
+        """The text as segments, with the one that is each node's own table: made from the
+        layout scan when first needed, so that opening a large plan does not wait for its scan
+        (a fifth of a second at 5,000 actions; the editor makes them after its first paint,
+        `prepare`). Every edit asks for them before it changes anything."""
+        segments = self._segments
+        if segments is None:
+            with self._scanning:  # `prepare` in a thread, an edit here: one scan, not two
+                if self._segments is None:
+                    self._segments = Segments(cut(self.source.text, self._blocks), self.plan)
+                    self._blocks = None
+                segments = self._segments
+        return segments
+
+    def prepare(self) -> None:
+        """Make the segments now. Safe in a thread before the first edit (an edit waits for
+        it): it reads the loaded text and the plan as loaded."""
+        self.segments  # noqa: B018 (made on first use)
 
     # -- text and saving ---------------------------------------------------------------------
     def text(self) -> str:

@@ -1,16 +1,17 @@
-"""A plan's data read from the layout scan, for opening a large plan in the editor at once.
+"""Reading a large plan quickly, for opening it in the editor at once.
 
 tomllib is a careful, character-by-character parser: on a 5,000-action plan it takes over a
-second, before the editor can show anything. The editor already scans the file (layout.scan) to
-know where every table and value is, and almost every value in a plan is a string with nothing
-to unescape. So this reader takes each value's text from the scan and decodes the simple ones
-itself, handing anything else (escapes, arrays, inline tables, floats, times) to tomllib one value
-at a time. It gives up (returns None) on anything it is not sure of: dotted keys, a key written
-twice, a header it cannot place; the caller then uses tomllib for the whole file.
+second, before the editor can show anything. A plan of FAST_READ_FROM characters or more is read
+by rtoml instead (a TOML parser written in Rust: the same plan in about a tenth of the time), and
+the editor's layout scan (where every table and value is, what edits are made with) is put off
+until after the first paint (Document.segments).
 
-It does not check TOML syntax. The editor therefore runs tomllib on the same text in the
-background, and compares: a file tomllib rejects, or reads differently, cannot be saved until it
-is reopened (see tui/editor.py). Tests check that both readers agree on every plan.
+The editor then checks the file in the background, with tomllib (the reader every other cap
+command uses) and with its own scan: `verify_source` reads the scan's values (`read_blocks`,
+which decodes the simple values itself and hands anything else to tomllib one value at a time)
+and compares all three. A file tomllib rejects, or that any of them reads differently, cannot be
+saved until it is reopened (see tui/screens/plan_file.py). Tests check that they agree on every
+plan.
 """
 
 from __future__ import annotations
@@ -96,18 +97,28 @@ def _table_for(root: dict[str, Any], name: tuple[str, ...], is_array: bool) -> d
     return table
 
 
-def read_plan_data(source: Source) -> tuple[dict[str, Any], list[Block] | None, bool]:
-    """A plan's data: by tomllib, or from the scan for a file of FAST_READ_FROM characters or
-    more. Returns the data, the scan (when one was made, for the caller to reuse) and whether
-    tomllib read it; when it did not, the data must be checked (Document.verify) before a save
-    is trusted."""
+def read_plan_data(source: Source) -> tuple[dict[str, Any], bool]:
+    """A plan's data: by tomllib, or by rtoml for a file of FAST_READ_FROM characters or more.
+    Returns the data and whether tomllib read it; when it did not, the data must be checked
+    (Document.verify) before a save is trusted. A file rtoml rejects is read by tomllib, for
+    its message (a PlanError naming the line and column)."""
     if len(source.text) < FAST_READ_FROM:
-        return parse_toml(source), None, True
-    blocks = scan(source.text)
-    data = read_blocks(source.text, blocks)
+        return parse_toml(source), True
+    data = quick_read(source.text)
     if data is None:
-        return parse_toml(source), blocks, True
-    return data, blocks, False
+        return parse_toml(source), True
+    return data, False
+
+
+def quick_read(text: str) -> dict[str, Any] | None:
+    """A large text's data by rtoml, or None when rtoml rejects it."""
+    import rtoml  # only here: only a large plan opened in the editor is read by it
+
+    try:
+        data: dict[str, Any] = rtoml.loads(text)
+    except (rtoml.TomlParsingError, ValueError, RecursionError):
+        return None
+    return data
 
 
 def read_blocks(text: str, blocks: list[Block]) -> dict[str, Any] | None:
@@ -129,13 +140,14 @@ def read_blocks(text: str, blocks: list[Block]) -> dict[str, Any] | None:
 
 
 def verify_source(source: Source) -> str | None:
-    """Read a text with tomllib and with this reader; None when they agree, else what to tell
-    the officer (saving is then off: the file is not what cap showed)."""
+    """Read a text with tomllib, with rtoml (what the editor showed) and from the layout scan
+    (what its edits are made with); None when all three agree, else what to tell the officer
+    (saving is then off: the file is not what cap showed)."""
     try:
         truth = parse_toml(source)
     except PlanError as exc:
         return exc.problem.format()
-    if read_blocks(source.text, scan(source.text)) != truth:
+    if quick_read(source.text) != truth or read_blocks(source.text, scan(source.text)) != truth:
         return (f"{source.path}: cap's quick reading of this file differs from the TOML "
                 "reader's; reopen it before saving")
     return None

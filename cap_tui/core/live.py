@@ -41,7 +41,10 @@ class _Entry:
 class LiveProblems:
     """Every problem of an open plan, by node id, rechecked one node (or one id) at a time."""
 
-    def __init__(self, plan: Plan, today: date | None = None) -> None:
+    def __init__(self, plan: Plan, today: date | None = None, *, now: bool = True) -> None:
+        """`now=False` puts the checks off until something asks what is wrong (`of`, `listed`,
+        `counts`, a recheck) or `check` is called: a large plan's editor draws its first
+        screen first (`checked` says whether they are done)."""
         self.plan = plan
         self.today = today
         self.checker = Checker(plan, today=today)
@@ -52,7 +55,14 @@ class LiveProblems:
         # action's lead as it was checked, so that only a change of a lead checks again
         self._leads: dict[int, list[Problem]] = {}
         self._lead_seen: dict[int, object] = {}
-        self.recheck_all()
+        self.checked = False
+        if now:
+            self.recheck_all()
+
+    def check(self) -> None:
+        """Check the plan, unless it has been."""
+        if not self.checked:
+            self.recheck_all()
 
     # -- checking ----------------------------------------------------------------------------
     def recheck_all(self) -> None:
@@ -66,6 +76,7 @@ class LiveProblems:
         self._mark_duplicates(self._filed)
         self._recheck_leads()
         self._listed = None
+        self.checked = True
 
     def _recheck_leads(self) -> None:
         """The plan-wide lead check again (cheap: it compares the few distinct leads)."""
@@ -82,7 +93,7 @@ class LiveProblems:
         A node whose id changed since it was filed is filed again under its new id, and both
         ids are checked for duplicates. A change to the plan's own table rechecks everything
         (its statuses and fields are what every action is checked against)."""
-        if node.kind is Level.PLAN:
+        if node.kind is Level.PLAN or not self.checked:
             self.recheck_all()
             return
         entry = self._entry(node)
@@ -101,6 +112,9 @@ class LiveProblems:
 
         Nodes filed under one of them but now holding another id go to their new id, which is
         rechecked too."""
+        if not self.checked:
+            self.recheck_all()
+            return
         wanted = set(ids)
         gone: list[_Entry] = []
         todo = set(wanted)
@@ -141,6 +155,7 @@ class LiveProblems:
 
     def of(self, node: Node) -> list[Problem]:
         """What is wrong with one node, for its form. Every holder of a shared id is told so."""
+        self.check()
         if node.kind is Level.PLAN:
             return list(self._plan)
         entry = self._entry(node)
@@ -155,6 +170,7 @@ class LiveProblems:
 
     def listed(self) -> list[tuple[Node, Problem]]:
         """Every problem with its node, in file order: the plan's first, then each node's."""
+        self.check()
         if self._listed is None:
             out = [(self.plan.root, p) for p in self._plan]
             for node in self.plan.nodes():

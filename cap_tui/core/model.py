@@ -274,9 +274,9 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def glance_plan(path: str | Path) -> Plan:
-    """Read a plan to describe it (the picker's status line): a large one is read from cap's
-    scan, as the editor opens it, not checked by tomllib. Raises PlanError as load_plan does
-    when the file cannot be read at all."""
+    """Read a plan to describe it (the picker's status line): a large one is read by rtoml,
+    as the editor opens it, not checked by tomllib. Raises PlanError as load_plan does when the
+    file cannot be read at all."""
     from .fastread import read_plan_data
 
     source = read_source(path)

@@ -9,6 +9,7 @@ joins them: an edit, an undo, a restructure, a filter, a jump to a problem.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,9 @@ class EditorScreen(QuietFocusScreen[None]):
         self.doc = doc
         self.verified = verified
         self.plan = doc.plan
-        self.live = LiveProblems(self.plan)
+        # a large plan (read quickly, checked in the background) is drawn first and checked
+        # after its first paint (on_mount); any other, at once
+        self.live = LiveProblems(self.plan, now=verified)
         # the first action (or the plan itself) is in the form from the first paint: set
         # quietly, the form is composed with it
         first = next(self.plan.actions(), None) or next(self.plan.nodes(), None)
@@ -76,17 +79,30 @@ class EditorScreen(QuietFocusScreen[None]):
         with Horizontal(id="body"):
             yield PlanTree(self.doc, self.restructured, self._follow, id="tree")
             current = self.current
-            yield NodeForm(self.plan, current, self.live.of(current) if current else None,
-                           id="form")
+            yield NodeForm(self.plan, current, self.live.of, id="form")
             yield SidePane(self.plan, self.live, strip, id="side")
         yield strip
         yield FilterLine(self.plan, id="filter-line")
 
     async def on_mount(self) -> None:
         await self._fill()
-        # the lock (filelock's import), the journal and the checks after the first paint
+        # after the first paint: a large plan's checks and scan, the lock (filelock's
+        # import), the journal and the checks of the file
+        if not self.live.checked:
+            self.call_after_refresh(self._check)
         self.call_after_refresh(self.file.start)
         self.call_after_refresh(heap.settle)
+
+    def _check(self) -> None:
+        """A large plan's checks, once its first screen is drawn: the counts and the form's
+        problems follow. Its layout scan (what edits are made with) is made in a thread,
+        beside the editor, before the first edit (which waits for it if need be)."""
+        self.live.check()
+        self.query_one(SidePane).recount()
+        form = self.query_one(NodeForm)
+        if form.node is not None:
+            form.show_problems(self.live.of(form.node))
+        self.run_worker(asyncio.to_thread(self.doc.prepare), exclusive=True, group="scan")
 
     def on_unmount(self) -> None:
         self.file.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -245,11 +246,12 @@ class NodeForm(SteadyContainer, VerticalScroll, BuiltAfterFirstFrame):
     KEEP = 6  # field sets kept; more differ only when nodes carry undeclared fields
 
     def __init__(self, plan: Plan, first: Node | None = None,
-                 problems: list[Problem] | None = None, **kwargs: object) -> None:
+                 problems_of: Callable[[Node], list[Problem]] | None = None,
+                 **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.plan = plan
         self.node: Node | None = first
-        self._first_problems = problems or []
+        self._problems_of = problems_of  # the first node's problems, asked for when shown
         self._title = Static("", id="form-title")
         self._sets: OrderedDict[tuple[str, ...], FieldSet] = OrderedDict()
         self._set: FieldSet | None = None  # the one shown
@@ -271,7 +273,8 @@ class NodeForm(SteadyContainer, VerticalScroll, BuiltAfterFirstFrame):
         """The fields of the node the form was made with, after the editor's first frame
         (widgets/later.py), unless another node's are shown already (a move got here first)."""
         if self._set is None and self.node is not None:
-            self.show(self.node, self._first_problems)
+            of = self._problems_of
+            self.show(self.node, of(self.node) if of is not None else [])
 
     def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
         """Show a node's fields: in the field set of its kind, built the first time. Another

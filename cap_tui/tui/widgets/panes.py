@@ -59,15 +59,19 @@ def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = N
     return out
 
 
-def summary_strip(s: Summary, problems: tuple[int, int], shown_of: int | None = None,
+def summary_strip(s: Summary, problems: tuple[int, int] | None, shown_of: int | None = None,
                   no_color: bool = False) -> Text:
-    """One line of the same, for a narrow terminal."""
+    """One line of the same, for a narrow terminal. `problems` None: the checks are still
+    running (a large plan's, just after it opened)."""
     t = s.overall
-    errors, warnings = problems
     head = f"{t.total} of {shown_of}" if shown_of is not None else f"{t.total} actions"
     out = Text(f"{head} · {t.finished} finished {percent(t.finished, t.total)}% · ")
     out.append(f"{len(t.overdue)} overdue", style=alarm(no_color) if t.overdue else "")
     out.append(f" · {len(t.due_soon)} due soon · ")
+    if problems is None:
+        out.append("checking…", style="dim")
+        return out
+    errors, warnings = problems
     out.append(plural(errors, "error"), style=alarm(no_color) if errors else "")
     out.append(f" · {plural(warnings, 'warning')}")
     return out
@@ -148,8 +152,12 @@ class SidePane(Vertical, BuiltAfterFirstFrame):
             actions = [a for a in self.plan.actions() if keep(a)]
             total = sum(1 for _ in self.plan.actions())
         s = summarise(self.plan, actions=actions)
-        counts = self.live.counts()
         no_color = self.app.no_color
+        if not self.live.checked and not self.built:  # a large plan's first screen: its
+            # checks come after it (EditorScreen.on_mount), the counts with them
+            self.strip.update(summary_strip(s, None, total, no_color))
+            return
+        counts = self.live.counts()
         self.strip.update(summary_strip(s, counts, total, no_color))
         if not self.built:
             return

@@ -42,7 +42,8 @@ class PlanTree(RestyledTree, Tree[Node]):
 
     def __init__(self, doc: Document, restructured: Restructured,
                  follow: Callable[[Node], None] | None = None, **kwargs: object) -> None:
-        super().__init__(Level.PLAN.value, **kwargs)  # type: ignore[arg-type]
+        # a Text, not a str: Tree reads a str label as markup (and loads rich's emoji table)
+        super().__init__(Text(Level.PLAN.value), **kwargs)  # type: ignore[arg-type]
         self.doc = doc
         self.plan = doc.plan
         self.restructured = restructured
