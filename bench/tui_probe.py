@@ -26,6 +26,11 @@ def baseline_app():  # a minimal Textual app: one label
 
 
 def cap_app(path: str):
+    # as `cap edit PATH` starts (commands/edit.py): the plan read in a child process while
+    # the editor is imported
+    from cap_tui.core.readahead import read_ahead
+
+    read_ahead(path)
     from cap_tui.tui.app import make_app
 
     return make_app(path)

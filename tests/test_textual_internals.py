@@ -681,3 +681,53 @@ def test_a_tree_draws_the_same_lines_as_textuals_with_its_styles_looked_up_once(
             assert max(lookups.values()) == 1  # once a drawing (Textual: once a line)
 
     run(TreeAndInput(tree), script)
+
+
+def test_lines_added_while_filling_refresh_the_tree_once_and_draw_as_added_one_by_one() -> None:
+    # Tree asks for a refresh with a layout of the screen at every line added (`_invalidate`)
+    asked: list[bool] = []
+
+    class Counted(Tree[None]):  # below RestyledTree: what reaches Textual's refresh
+        def refresh(self, *regions, **kwargs):  # type: ignore[no-untyped-def]
+            asked.append(bool(kwargs.get("layout")))
+            return super().refresh(*regions, **kwargs)
+
+    class Counting(RestyledTree, Counted):
+        pass
+
+    def fill(tree: Tree[None]) -> None:
+        for n in range(40):
+            branch = tree.root.add(f"branch {n}", expand=n % 2 == 0)
+            branch.add_leaf(f"leaf {n}")
+
+    one_by_one, filled = Counting("root"), Counting("root")
+    for tree in (one_by_one, filled):
+        tree.show_root = False
+        tree.styles.height = 8  # both the same size, on one screen
+
+    async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+        app = pilot.app
+        await app.mount(one_by_one)
+        await pilot.pause()
+        asked.clear()
+        fill(one_by_one)
+        assert len(asked) >= 80  # one a line, each asking for a layout
+        asked.clear()
+        with filled.filling():
+            with filled.filling():  # nested: still one, at the outermost end
+                fill(filled)
+            assert asked == []
+        assert asked == [True]  # one refresh, with the layout
+        app.set_focus(app.query_one("#other"))
+        await pilot.pause()
+
+        def drawn(tree: Tree[None]) -> list[list[tuple[str, object]]]:
+            crop = tree.content_region.reset_offset
+            return [[(seg.text, seg.style and seg.style.clear_meta_and_links()) for seg in line]
+                    for line in tree.render_lines(crop)]
+
+        assert drawn(filled) == drawn(one_by_one)
+        assert filled.virtual_size == one_by_one.virtual_size
+        assert filled.virtual_size.height == 60  # 40 branches, 20 of them open
+
+    run(TreeAndInput(filled), script)

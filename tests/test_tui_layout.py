@@ -497,13 +497,13 @@ async def test_a_large_plan_is_drawn_before_it_is_checked_and_scanned_then_count
         # THEN the first frame was the plan, drawn before its checks and its scan, and it said
         # that the counts were coming
         first, checked, scanned = frames[0]
-        assert "TH1" in first and "checking…" in first
+        assert "TH1" in first and "800 actions · counting…" in first
         assert not checked and not scanned
         # AND then the strip counts the problems `cap validate` finds
         problems = validate(load_plan(target))
         errors = sum(p.severity is Severity.ERROR for p in problems)
         strip = widget_text(app.screen.query_one("#strip"))
-        assert "checking" not in strip
+        assert "counting" not in strip
         assert f"{errors} errors · {len(problems) - errors} warnings" in strip
         assert editor(app).doc._segments is not None  # and the scan was made, beside it
     assert target.read_bytes() == before

@@ -28,6 +28,10 @@ def run(args: argparse.Namespace) -> Exit:
         else:
             err(f"{safe(target)}: no such file or folder")
         return Exit.FAILURE
+    # a plan file is read and parsed in a child process while the editor is imported
+    from ..core.readahead import forget, read_ahead
+
+    read_ahead(target)
     # the one import of the editor from commands/ (allowed in pyproject's import-linter
     # contracts): lazy, so that no other command pays for Textual
     from ..tui.app import make_app
@@ -38,6 +42,8 @@ def run(args: argparse.Namespace) -> Exit:
     except Exception as exc:  # one Textual did not catch (the terminal could not be set up)
         err(f"the editor stopped: {type(exc).__name__}: {safe(str(exc))}")
         return _crashed()
+    finally:
+        forget()  # a reading the editor did not take (an empty file, a start screen)
     # Textual catches an exception in the app, prints its traceback when the screen is
     # restored, and sets return_code to 1: that is a crash, never a success
     code = app.return_code

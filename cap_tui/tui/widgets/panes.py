@@ -59,19 +59,15 @@ def summary_text(s: Summary, problems: tuple[int, int], shown_of: int | None = N
     return out
 
 
-def summary_strip(s: Summary, problems: tuple[int, int] | None, shown_of: int | None = None,
+def summary_strip(s: Summary, problems: tuple[int, int], shown_of: int | None = None,
                   no_color: bool = False) -> Text:
-    """One line of the same, for a narrow terminal. `problems` None: the checks are still
-    running (a large plan's, just after it opened)."""
+    """One line of the same, for a narrow terminal."""
     t = s.overall
+    errors, warnings = problems
     head = f"{t.total} of {shown_of}" if shown_of is not None else f"{t.total} actions"
     out = Text(f"{head} · {t.finished} finished {percent(t.finished, t.total)}% · ")
     out.append(f"{len(t.overdue)} overdue", style=alarm(no_color) if t.overdue else "")
     out.append(f" · {len(t.due_soon)} due soon · ")
-    if problems is None:
-        out.append("checking…", style="dim")
-        return out
-    errors, warnings = problems
     out.append(plural(errors, "error"), style=alarm(no_color) if errors else "")
     out.append(f" · {plural(warnings, 'warning')}")
     return out
@@ -146,6 +142,12 @@ class SidePane(Vertical, BuiltAfterFirstFrame):
 
     def recount(self) -> None:
         self._timer = None
+        if not self.live.checked and not self.built:
+            # a large plan's first screen: counted and checked just after it is drawn
+            # (EditorScreen._check)
+            count = sum(1 for _ in self.plan.actions())
+            self.strip.update(Text(f"{plural(count, 'action')} · counting…"))
+            return
         actions = total = None
         if self.only is not None:
             keep = self.only
@@ -153,10 +155,6 @@ class SidePane(Vertical, BuiltAfterFirstFrame):
             total = sum(1 for _ in self.plan.actions())
         s = summarise(self.plan, actions=actions)
         no_color = self.app.no_color
-        if not self.live.checked and not self.built:  # a large plan's first screen: its
-            # checks come after it (EditorScreen.on_mount), the counts with them
-            self.strip.update(summary_strip(s, None, total, no_color))
-            return
         counts = self.live.counts()
         self.strip.update(summary_strip(s, counts, total, no_color))
         if not self.built:

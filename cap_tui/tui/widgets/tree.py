@@ -80,28 +80,30 @@ class PlanTree(RestyledTree, Tree[Node]):
         else:
             expanded = self._remember()
         self._filter = filter_fn
-        first_build = not self._lines_of
-        self.clear()
-        self._lines_of.clear()
-        statuses = self.plan.statuses
-        eager = first_build and sum(1 for _ in self.plan.actions()) <= EAGER_LIMIT
-        root = self.plan.root
-        self._lines_of[root] = self.root.add_leaf(node_label(self.plan, root, statuses), root)
-        for theme in self.plan.themes:
-            shown = [p for p in theme.children if self._shows(p)]
-            if filter_fn and not shown and not self._matches(theme):
-                continue
-            tnode = self.root.add(node_label(self.plan, theme, statuses), theme, expand=True)
-            self._lines_of[theme] = tnode
-            for programme in shown if filter_fn else theme.children:
-                open_it = (eager or filter_fn is not None or _key(programme) in expanded)
-                pnode = tnode.add(node_label(self.plan, programme, statuses), programme,
-                                  expand=open_it, allow_expand=bool(programme.children))
-                self._lines_of[programme] = pnode
-                if open_it:
-                    self._fill(pnode)
-            if not first_build and _key(theme) not in expanded and not filter_fn:
-                tnode.collapse()
+        with self.filling():  # one refresh for all the lines added
+            first_build = not self._lines_of
+            self.clear()
+            self._lines_of.clear()
+            statuses = self.plan.statuses
+            eager = first_build and sum(1 for _ in self.plan.actions()) <= EAGER_LIMIT
+            root = self.plan.root
+            self._lines_of[root] = self.root.add_leaf(node_label(self.plan, root, statuses),
+                                                      root)
+            for theme in self.plan.themes:
+                shown = [p for p in theme.children if self._shows(p)]
+                if filter_fn and not shown and not self._matches(theme):
+                    continue
+                tnode = self.root.add(node_label(self.plan, theme, statuses), theme, expand=True)
+                self._lines_of[theme] = tnode
+                for programme in shown if filter_fn else theme.children:
+                    open_it = (eager or filter_fn is not None or _key(programme) in expanded)
+                    pnode = tnode.add(node_label(self.plan, programme, statuses), programme,
+                                      expand=open_it, allow_expand=bool(programme.children))
+                    self._lines_of[programme] = pnode
+                    if open_it:
+                        self._fill(pnode)
+                if not first_build and _key(theme) not in expanded and not filter_fn:
+                    tnode.collapse()
         self.root.expand()
         self.pending = None
         if keep is not None:
@@ -135,12 +137,13 @@ class PlanTree(RestyledTree, Tree[Node]):
         if programme is None or pnode.children:
             return
         statuses = self.plan.statuses
-        for action in programme.children:
-            if self._filter is not None and not self._matches(action):
-                continue
-            self._lines_of[action] = pnode.add_leaf(
-                node_label(self.plan, action, statuses), action
-            )
+        with self.filling():
+            for action in programme.children:
+                if self._filter is not None and not self._matches(action):
+                    continue
+                self._lines_of[action] = pnode.add_leaf(
+                    node_label(self.plan, action, statuses), action
+                )
 
     def _remember(self) -> set[tuple[str, str]]:
         """What is unfolded now, plus what was unfolded of nodes no longer shown (a deleted
