@@ -27,10 +27,13 @@ def baseline_app():  # a minimal Textual app: one label
 
 def cap_app(path: str):
     # as `cap edit PATH` starts (commands/edit.py): the plan read in a child process while
-    # the editor is imported
+    # the editor is imported, and no garbage collection until its first frame
+    import gc
+
     from cap_tui.core.readahead import read_ahead
 
     read_ahead(path)
+    gc.disable()
     from cap_tui.tui.app import make_app
 
     return make_app(path)

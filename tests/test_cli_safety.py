@@ -287,6 +287,30 @@ def test_the_editor_exits_0_after_a_clean_quit(tmp_path: Path,
     assert edit.run(_edit_args(copy(tmp_path))) == Exit.OK
 
 
+def test_the_editor_is_imported_and_started_without_garbage_collections(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (10-30 ms of a start: the editor turns them on after its first frame, tui/heap.py)
+    import gc
+
+    from cap_tui.commands import edit
+    from cap_tui.tui import app as tui_app
+
+    seen: list[bool] = []
+
+    class Quits:
+        return_code = 0
+
+        def run(self) -> None:
+            seen.append(gc.isenabled())
+
+    monkeypatch.setattr(tui_app, "make_app", lambda target: seen.append(gc.isenabled())
+                        or Quits())
+    assert gc.isenabled()
+    assert edit.run(_edit_args(copy(tmp_path))) == Exit.OK
+    assert seen == [False, False]  # off while the editor was made and ran its first screen
+    assert gc.isenabled()  # and on again after it, whatever the editor did
+
+
 def test_set_gives_up_on_a_lock_that_stays_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     from cap_tui.cli import main

@@ -17,6 +17,7 @@ import pkgutil
 import re
 import textwrap
 from collections import Counter
+from pathlib import Path
 
 from rich.console import Console
 from rich.text import Text
@@ -24,6 +25,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.cache import LRUCache
 from textual.containers import VerticalScroll
+from textual.css.stylesheet import Stylesheet
 from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea, Tree
@@ -35,6 +37,7 @@ from cap_tui.tui import internals
 from cap_tui.tui.internals import (
     DocumentHooks,
     DrawnInput,
+    KeptStylesheet,
     LinesDocument,
     QuietFocusScreen,
     RestyledTree,
@@ -731,3 +734,59 @@ def test_lines_added_while_filling_refresh_the_tree_once_and_draw_as_added_one_b
         assert filled.virtual_size.height == 60  # 40 branches, 20 of them open
 
     run(TreeAndInput(filled), script)
+
+
+# -- the stylesheet kept between starts: `_parse_rules`, `_parse_cache`, `_variables` ------------
+def test_a_kept_stylesheet_parses_nothing_the_second_time_and_styles_the_same(
+        tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pickle
+
+    from textual.css import stylesheet as textual_stylesheet
+
+    from cap_tui.tui.app import make_app
+
+    assert {"_parse_rules", "_parse_cache"} <= set(vars(Stylesheet)) | set(
+        vars(Stylesheet(variables={})))
+    store = tmp_path / "css.pickle"
+    parsed: list[str] = []
+    parse = textual_stylesheet.parse
+
+    def counted(scope, css, read_from, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(str(read_from))
+        return parse(scope, css, read_from, **kwargs)
+
+    monkeypatch.setattr(textual_stylesheet, "parse", counted)
+    plan = tmp_path / "plan.toml"
+    plan.write_bytes((Path(__file__).parents[1] / "plans" / "blaby-2024-25.toml").read_bytes())
+
+    def start() -> str:
+        app = make_app(str(plan))
+        app.stylesheet = KeptStylesheet(store, variables=app.get_css_variables())
+        drawn: list[str] = []
+
+        async def script(pilot) -> None:  # type: ignore[no-untyped-def]
+            await pilot.pause()
+            console = Console(file=io.StringIO(), width=80, color_system="truecolor",
+                              force_terminal=True)
+            console.print(screen_render(pilot.app))
+            drawn.append(console.file.getvalue())  # type: ignore[attr-defined]
+
+        async def go() -> None:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await script(pilot)
+
+        asyncio.run(go())
+        return drawn[0]
+
+    first = start()  # GIVEN a first start: the CSS parsed, and kept when the app closed
+    assert parsed and store.exists()
+    parsed.clear()
+    second = start()  # WHEN the editor starts again
+    assert parsed == []  # THEN nothing is parsed
+    assert second == first  # AND every widget is styled (drawn, colours and all) the same
+    # AND a damaged file, or one another Textual wrote, is ignored and written again
+    for damaged in (b"not a pickle", pickle.dumps((("another textual",), {}))):
+        store.write_bytes(damaged)
+        assert start() == first and parsed
+        parsed.clear()
+        assert store.read_bytes() != damaged

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from ..exit import Exit
@@ -32,6 +33,9 @@ def run(args: argparse.Namespace) -> Exit:
     from ..core.readahead import forget, read_ahead
 
     read_ahead(target)
+    # no garbage collections while the editor is imported and its first screen is built (10 to
+    # 30 ms of a start): the editor turns them on again after its first frame (tui/heap.py)
+    gc.disable()
     # the one import of the editor from commands/ (allowed in pyproject's import-linter
     # contracts): lazy, so that no other command pays for Textual
     from ..tui.app import make_app
@@ -44,6 +48,7 @@ def run(args: argparse.Namespace) -> Exit:
         return _crashed()
     finally:
         forget()  # a reading the editor did not take (an empty file, a start screen)
+        gc.enable()  # (the editor did; not if it failed to start)
     # Textual catches an exception in the app, prints its traceback when the screen is
     # restored, and sets return_code to 1: that is a crash, never a success
     code = app.return_code

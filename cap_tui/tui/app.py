@@ -20,12 +20,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ..core.document import Document
+from ..core.lock import state_dir
 from ..core.planfile import is_blank
 from ..core.problems import PlanError
 from ..core.recent import remember
 from ..render.terminal import safe
 from . import heap
 from .bindings import Scope, bindings, palette
+from .internals import KeptStylesheet
 from .messages import OpenPlan
 from .screens.editor import EditorScreen
 from .screens.picker import PickerScreen
@@ -46,6 +48,10 @@ class CapApp(App[None]):
 
     def __init__(self, target: str | None = None, folder: str = "plans") -> None:
         super().__init__()
+        # the CSS parsed at the last start, kept in cap's state folder (internals.py)
+        self.stylesheet = KeptStylesheet(
+            state_dir() / "textual-css.pickle",
+            variables=self.get_css_variables())
         self.target = target
         self.folder = folder
         self.signalled: int | None = None  # SIGHUP or SIGTERM, when one ended the editor
@@ -59,6 +65,8 @@ class CapApp(App[None]):
 
     def on_unmount(self) -> None:
         heap.end()  # whatever screen the app ended on, collections as before it started
+        if isinstance(self.stylesheet, KeptStylesheet):  # (Textual's own when it reloads CSS)
+            self.stylesheet.keep()
 
     def on_mount(self) -> None:
         """SIGHUP (the terminal or SSH session went away) and SIGTERM: write every open plan's
