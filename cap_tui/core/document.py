@@ -96,13 +96,14 @@ class Document:
         plans are read by rtoml, not by tomllib, and scanned when first edited (`segments`).
         Returns the document and whether its data was read by tomllib; when it was not, the
         caller must check it with `verify()` before trusting a save."""
-        from .fastread import read_plan_data
         from .readahead import take
 
         ahead = take(path)  # read by a child process while the editor loaded (readahead.py)
         if ahead is not None:
             raw, data, verified = ahead
             return cls(decode(str(path), raw), data), verified
+        from .fastread import read_plan_data
+
         source = read_source(path)
         data, verified = read_plan_data(source)
         return cls(source, data), verified

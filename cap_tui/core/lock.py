@@ -15,8 +15,6 @@ plan's real path, so a plan opened through a symlink and by its own name is one 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import socket
 import time
@@ -40,6 +38,8 @@ def state_dir() -> Path:
 
 def plan_key(path: str | os.PathLike[str]) -> str:
     """A short name for a plan, from its real path: the same for every way of naming it."""
+    import hashlib  # here: the editor's first screen does not wait for it
+
     real = os.path.realpath(path)
     return hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:20]
 
@@ -85,6 +85,8 @@ def _me(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def _read_holder(info: Path) -> Holder | None:
     try:
+        import json
+
         data = json.loads(info.read_text(encoding="utf-8"))
         return Holder(str(data["user"]), str(data["host"]), int(data["pid"]),
                       str(data["since"]), str(data["path"]))
@@ -141,6 +143,8 @@ class EditLock:
     def acquire(self) -> Holder | None:
         """Take the lock; None when taken, else who holds it (the editor then opens
         read-only)."""
+        import json
+
         from filelock import FileLock, Timeout
 
         lock = FileLock(str(self._file))

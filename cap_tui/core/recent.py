@@ -8,7 +8,6 @@ older cap. Reading it also leaves out files that no longer exist.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -26,6 +25,8 @@ def _file() -> Path:
 
 
 def _read() -> list[str]:
+    import json  # (here, not at import: nothing here is needed for the editor's first paint)
+
     try:
         items = json.loads(_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -60,6 +61,8 @@ def remember(path: str) -> None:
         items.insert(0, full)
     elif items == before:
         return  # nothing to record and nothing to drop: the list is left as it is
+    import json
+
     target = _file()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

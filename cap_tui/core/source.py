@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +67,8 @@ def read_source(path: str | Path) -> Source:
 
 def parse_toml(source: Source) -> dict[str, Any]:
     """The file's data, read with tomllib (TOML 1.0). Syntax errors become a PlanError."""
+    import tomllib  # here: the editor's first paint has the plan already (core/readahead.py)
+
     try:
         return tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as exc:

@@ -158,7 +158,8 @@ class CapApp(App[None]):
             from .screens.dialogs import ProblemScreen
 
             return ProblemScreen(exc.problem)
-        remember(path)
+        # on the recent plans list once the editor is drawn (it reads and writes a file)
+        self.call_after_refresh(remember, path)
         return EditorScreen(doc, verified)
 
     @on(OpenPlan)

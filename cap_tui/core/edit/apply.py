@@ -14,7 +14,6 @@ started from, is a clash and changes nothing; so is one that cap cannot write (r
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +84,8 @@ def _set_field(doc: Document, op: SetField) -> Result:
     else:
         seg.text, raw = _write_field(seg, node.kind, key, op.value, op.raw, doc.newline)
     seg.rescan()
+    import tomllib  # (here, not at import: the editor's first paint does not need it)
+
     try:
         check = seg.body_data().get(key, ABSENT)
     except tomllib.TOMLDecodeError:
@@ -282,6 +283,8 @@ def _read_node(text: str, pieces: list[Segment], level: Level) -> dict[str, Any]
     if not pieces or pieces[0].own_level() is not level:
         raise EditError(f"the new {level}'s text must start with its {SHAPE[level].header} "
                         "header (or a comment above it)")
+    import tomllib
+
     try:
         holder: Any = tomllib.loads(headers_above(level) + text)
     except tomllib.TOMLDecodeError as exc:

@@ -9,7 +9,6 @@ node inserts, removes and moves spans; setting a field rewrites one segment's te
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from ..layout import Block, rebase, scan
@@ -56,6 +55,8 @@ class Segment:
 
     def body_data(self) -> dict[str, Any]:
         """The table's keys and values, read by tomllib."""
+        import tomllib  # (at the first edit, not before the editor's first paint)
+
         return tomllib.loads(self.text[self.block.body :] if self.block.name else self.text)
 
     def own_level(self) -> Level | None:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from ...core import journal as journals
 from ...core.document import Document, EditError
 from ...core.edit.ops import SetField
 from ...core.fileio import file_identity
@@ -110,8 +109,10 @@ class PlanFile:
     def _recorded(self) -> Recorded | None:
         if self.lock is None:
             return None
+        from ...core import journal  # (hashlib, json): not before the first paint
+
         try:
-            return journals.find(self.doc.path)
+            return journal.find(self.doc.path)
         except OSError:
             return None
 
@@ -121,7 +122,9 @@ class PlanFile:
         if self.lock is None:
             return
         if self.journal is None:
-            self.journal = journals.Journal(doc.path, doc.source.raw)
+            from ...core.journal import Journal
+
+            self.journal = Journal(doc.path, doc.source.raw)
         else:
             self.journal.rebase(doc.source.raw)
         journal = self.journal
