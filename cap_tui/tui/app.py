@@ -9,7 +9,7 @@ import signal
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -30,9 +30,11 @@ from .bindings import Scope, bindings, palette
 from .internals import KeptStylesheet
 from .messages import OpenPlan
 from .screens.editor import EditorScreen
-from .screens.picker import PickerScreen
 from .widgets.filter import FilterLine
 from .widgets.tree import PlanTree
+
+if TYPE_CHECKING:
+    from .screens.picker import PickerScreen
 
 NOTICE_ROWS = 3  # the lines a notice takes at most, where cap.tcss puts it (under the header)
 NOTICE_SHARE = 0.7  # of the screen's width, at most (Toast's max-width in cap.tcss)
@@ -115,11 +117,11 @@ class CapApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         """The first screen is the bottom of the stack, not pushed over Textual's blank one: so
         it is laid out once at start-up, not again when the terminal's first size arrives."""
-        if self.target and Path(self.target).is_dir():
-            return PickerScreen(self.target)
-        if self.target:
+        if self.target and not Path(self.target).is_dir():
             return self.plan_screen(self.target)
-        return PickerScreen(self.folder)
+        from .screens.picker import PickerScreen  # (only when it is shown)
+
+        return PickerScreen(self.target or self.folder)
 
     # -- notices -----------------------------------------------------------------------------
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -175,6 +177,8 @@ class CapApp(App[None]):
     # -- leaving -----------------------------------------------------------------------------
     def picker_under(self, screen: Screen[Any]) -> PickerScreen | None:
         """The picker a screen was opened from, if it was."""
+        from .screens.picker import PickerScreen
+
         stack = self.screen_stack
         below = stack[:stack.index(screen)] if screen in stack else []
         return next((s for s in reversed(below) if isinstance(s, PickerScreen)), None)
@@ -217,6 +221,7 @@ class CapApp(App[None]):
     def action_help(self) -> None:
         """The keys of the screen shown: the picker's over the picker, else the editor's."""
         from .screens.help import HelpScreen
+        from .screens.picker import PickerScreen
 
         if not isinstance(self.screen, HelpScreen):
             where = Scope.PICKER if isinstance(self.screen, PickerScreen) else Scope.EDITOR
