@@ -465,6 +465,32 @@ async def test_the_plan_is_drawn_first_then_the_fields_and_a_tab_at_once_lands_i
 
 
 @pilot_test
+async def test_keys_typed_before_the_first_frame_are_given_to_it_in_order(
+        blaby: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cap_tui.tui.app import CapApp
+
+    # GIVEN an officer who types as soon as Enter is pressed: five Downs and a filter, sent
+    # while the app is still loading (before its first screen exists)
+    typed = [events.Key("down", None)] * 5 + [events.Key("slash", "/")] + [
+        events.Key(c, c) for c in "COM"]
+    load = CapApp.on_load
+
+    def early(app: CapApp) -> None:
+        load(app)
+        for key in typed:
+            app.post_message(events.Key(key.key, key.character))
+
+    monkeypatch.setattr(CapApp, "on_load", early)
+    app = make_app(str(blaby))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 2)
+        # THEN the tree moved five lines (from COM-01, the first action) and the filter has
+        # the words, as if typed into the screen once drawn
+        assert editor(app).current.id == "COM-04"
+        assert "Filter: COM" in screen_text(app)
+
+
+@pilot_test
 async def test_a_large_plan_is_drawn_before_it_is_checked_and_scanned_then_counted_whole(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cap_tui.core.check import validate

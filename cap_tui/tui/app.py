@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.dom import DOMNode
 from textual.geometry import Region
@@ -57,6 +57,8 @@ class CapApp(App[None]):
         self.target = target
         self.folder = folder
         self.signalled: int | None = None  # SIGHUP or SIGTERM, when one ended the editor
+        # keys typed before the first frame, given to it once drawn (`on_event`); then None
+        self._early: list[events.Key | events.Paste] | None = []
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # no smooth scrolling: a Tab to a field below the fold scrolled the form over a
             # dozen frames, each a repaint sent down the SSH link; it now jumps, in one
@@ -64,6 +66,25 @@ class CapApp(App[None]):
 
     def on_load(self) -> None:
         heap.hold()  # no garbage collections while the first screen is built (tui/heap.py)
+
+    # -- keys typed before the first screen is up ------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys (and pastes) that come before the first screen is drawn are kept, and given to
+        it once it is, in the order typed: `cap plan.toml`, Enter and a Down at once moved
+        nothing (the keys reached a screen with nothing focused yet, and were dropped)."""
+        early = self._early
+        if early is not None and isinstance(event, events.Key | events.Paste) \
+                and not event.is_forwarded:
+            early.append(event)
+            return
+        await super().on_event(event)
+
+    def _let_keys_in(self) -> None:
+        early, self._early = self._early, None
+        for event in early or ():
+            again = events.Paste(event.text) if isinstance(event, events.Paste) \
+                else events.Key(event.key, event.character)
+            self.post_message(again)
 
     def on_unmount(self) -> None:
         heap.end()  # whatever screen the app ended on, collections as before it started
@@ -79,8 +100,9 @@ class CapApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.on_signal, sig)
         # the first screen is drawn: collections again (the editor settles again once its
-        # form is filled: tui/heap.py)
+        # form is filled: tui/heap.py), and the keys typed before it are let in
         self.call_after_refresh(heap.settle)
+        self.call_after_refresh(self._let_keys_in)
 
     def editors(self) -> list[EditorScreen]:
         return [s for s in self.screen_stack if isinstance(s, EditorScreen)]
