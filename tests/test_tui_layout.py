@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import gc
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -42,6 +40,7 @@ from tui_fixtures import (
     screen_text,
     settle,
     stop_blinking,
+    synthetic_plan,
     tree,
     widget_text,
 )
@@ -498,9 +497,7 @@ async def test_a_large_plan_is_drawn_before_it_is_checked_and_scanned_then_count
     from cap_tui.core.problems import Severity
 
     # GIVEN a plan of 800 actions (over a million characters: read by rtoml)
-    target = tmp_path / "big.toml"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
-                   check=True)
+    target = synthetic_plan(tmp_path, 800)
     before = target.read_bytes()
     frames: list[tuple[str, bool, bool]] = []  # text, checked, scanned
     made = Compositor.render_full_update

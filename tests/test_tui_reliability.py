@@ -30,6 +30,7 @@ from tui_fixtures import (
     pilot_test,
     screen_text,
     settle,
+    synthetic_plan,
     type_at_end,
 )
 
@@ -428,9 +429,7 @@ async def test_a_large_plan_read_quickly_is_checked_in_another_process_and_a_bad
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN a large plan (read by rtoml) with a TOML 1.1 escape (`\e`) in a string, which
     # rtoml reads and TOML 1.0 (tomllib, every other cap command) does not allow
-    target = tmp_path / "big.toml"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
-                   check=True)
+    target = synthetic_plan(tmp_path, 800)
     text = target.read_text(encoding="utf-8").replace('lead = "', 'lead = "\\e', 1)
     target.write_text(text, encoding="utf-8")
     before = target.read_bytes()
@@ -476,9 +475,7 @@ async def test_a_save_before_a_large_plans_check_has_finished_waits_for_it(
 
     monkeypatch.setattr(plan_file, "_verified_elsewhere", held_check)
     # GIVEN a large plan, with a TOML 1.1 escape (read by rtoml, not by tomllib) or without
-    target = tmp_path / "big.toml"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), "800", str(target)],
-                   check=True)
+    target = synthetic_plan(tmp_path, 800)
     if bad:
         text = target.read_text(encoding="utf-8").replace('lead = "', 'lead = "\\e', 1)
         target.write_text(text, encoding="utf-8")

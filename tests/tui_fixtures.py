@@ -62,6 +62,18 @@ def cap_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return folder
 
 
+def synthetic_plan(folder: Path, actions: int, name: str = "big.toml") -> Path:
+    """A plan of `actions` actions written by bench/make_plan.py (800 make over a million
+    characters: a large plan, read by rtoml and checked in the background)."""
+    import subprocess
+    import sys
+
+    target = folder / name
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_plan.py"), str(actions),
+                    str(target)], check=True)
+    return target
+
+
 @pytest.fixture
 def blaby(tmp_path: Path) -> Path:
     """A copy of the real Blaby 2024-25 plan that a test may save over."""
