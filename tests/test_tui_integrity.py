@@ -23,8 +23,10 @@ from tui_fixtures import (
     NARROW,
     WIDE,
     cap_data_dir,  # noqa: F401  (autouse fixture)
+    dialog_text,
     editing,
     editor,
+    go_to,
     pilot_test,
     settle,
 )
@@ -287,6 +289,46 @@ async def test_tab_past_a_status_then_typing_at_once_lands_in_the_next_field(
                   for p in t["programme"] for a in p.get("action", []) if a["id"] == node.id)
     assert action["progress"] == before + " Added."
     assert action["status"] == status
+
+
+@pytest.mark.parametrize("key,asks", [("x", "Delete action COM-01"),
+                                      ("m", "Move COM-01 to which programme")],
+                         ids=["delete", "move"])
+@pilot_test
+async def test_a_node_command_typed_before_arrows_acts_on_the_node_it_was_typed_on(
+        tmp_path: Path, key: str, asks: str) -> None:
+    """Found in tmux: `x` and two Downs typed fast asked to delete the programme two lines
+    down, not the action the cursor was on when x was typed: the tree's letters ran once
+    the key had bubbled up to the app, after the Downs had moved the cursor."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan) as pilot:
+        app = pilot.app
+        await go_to(pilot, "COM-01")
+        send(app, [key, "down", "down"])
+        await settle(pilot, 2)
+        assert asks in dialog_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert plan.read_bytes() == BLABY.read_bytes()
+
+
+@pilot_test
+async def test_a_title_typed_right_after_add_is_the_new_actions_title(tmp_path: Path) -> None:
+    """Found in tmux: `a` and a title typed fast gave the title's letters to the tree as its
+    commands (`c` copied the new action, `a` added another, ...): the cursor went to the new
+    action's title a refresh after the add, and the letters typed meanwhile reached the tree."""
+    plan = copy_of_blaby(tmp_path)
+    async with editing(plan) as pilot:
+        app = pilot.app
+        await go_to(pilot, "COM-01")
+        send(app, ["a", *"New quick action", "ctrl+s"])
+        await settle(pilot, 2)
+    saved = tomllib.loads(plan.read_text(encoding="utf-8"))
+    actions = [a for t in saved["theme"] for p in t["programme"] for a in p.get("action", [])]
+    before = tomllib.loads(BLABY.read_text(encoding="utf-8"))
+    assert len(actions) == sum(len(p.get("action", [])) for t in before["theme"]
+                               for p in t["programme"]) + 1
+    assert [a["title"] for a in actions if a["id"] == "COM-06"] == ["New quick action"]
 
 
 @pilot_test

@@ -223,12 +223,15 @@ def bindings(scope: Scope) -> list[BindingType]:
     return out
 
 
-def view_keys(scope: Scope) -> frozenset[str]:
-    """The keys of one widget that open a view (filter, problems, summary, overdue: the
-    commands `view.*`): they show something or move the focus, never rebuild the screen,
-    so they can run as they reach the widget, before the keys typed after them (`/overdue`
-    typed fast is the filter's words, not seven tree commands)."""
-    return frozenset(k for c in COMMANDS if c.id.startswith("view.")
+def at_once_keys(scope: Scope) -> frozenset[str]:
+    """The keys of one widget that act on what is under its cursor or open a view: the
+    commands `node.*` (add, copy, delete, move: on the node the cursor was on when the key was
+    typed, not on one a Down typed after it reached first), `view.*` (filter, problems,
+    summary, overdue: `/overdue` typed fast is the filter's words, not seven tree commands) and
+    `git.*` (the changes, the history of the action under the cursor). They run as they reach
+    the widget (internals.run_own_binding), in the order typed. Not the file's: a reload
+    rebuilds the screen, the widget with it, so it runs once its key has bubbled up."""
+    return frozenset(k for c in COMMANDS if c.id.split(".")[0] in ("node", "view", "git")
                      for key in c.keys if key.scope is scope for k in key.keys.split(","))
 
 

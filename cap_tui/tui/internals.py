@@ -193,7 +193,7 @@ async def run_own_binding(widget: Widget, event: events.Key) -> bool:
     """Run the widget's own (non-priority) binding for this key now, as the App would once the
     Key reached it; True when one ran (the event is then stopped: it is handled). Printable
     keys are left to the widget (they are text, not bindings), but for those it names in
-    `AT_ONCE` (a tree's letters that open a view)."""
+    `AT_ONCE` (a tree's letters that act on the node under its cursor or open a view)."""
     if event.is_printable and event.key not in getattr(widget, "AT_ONCE", ()):
         return False
     for binding in widget._bindings.key_to_bindings.get(event.key, ()):

@@ -278,7 +278,9 @@ class EditorScreen(QuietFocusScreen[None]):
         self.query_one(PlanHeader).show(self.plan, self.doc.modified)
         self.query_one(SidePane).schedule()
         if field:
-            self.call_after_refresh(self.query_one(NodeForm).focus_field, field)
+            # now, not after a refresh: the keys typed right after `a` are the new node's
+            # title (internals.in_order gives them to the field), never the tree's commands
+            self.query_one(NodeForm).focus_field(field)
         else:
             tree.focus()
         if note:

@@ -21,7 +21,7 @@ from ...core.document import Document, EditError
 from ...core.model import Node
 from ...core.shape import SHAPE, Level
 from ...render.terminal import safe
-from ..bindings import Scope, bindings, view_keys
+from ..bindings import Scope, at_once_keys, bindings
 from ..internals import RestyledTree, repaint_lines
 from .labels import LABEL_FIELDS, node_label
 
@@ -38,7 +38,7 @@ class PlanTree(RestyledTree, Tree[Node]):
     expanded. Each line is drawn to fit the tree's width (`render_label`)."""
 
     BINDINGS = bindings(Scope.TREE)
-    AT_ONCE = view_keys(Scope.TREE)  # run as they arrive (internals.run_own_binding)
+    AT_ONCE = at_once_keys(Scope.TREE)  # run as they arrive (internals.run_own_binding)
 
     def __init__(self, doc: Document, restructured: Restructured,
                  follow: Callable[[Node], None] | None = None, **kwargs: object) -> None:
