@@ -33,6 +33,7 @@ from tui_fixtures import (
     editing,
     editor,
     field,
+    field_text,
     find,
     go_to,
     notifications,
@@ -487,6 +488,37 @@ async def test_keys_typed_before_the_first_frame_are_given_to_it_in_order(
         # the words, as if typed into the screen once drawn
         assert editor(app).current.id == "COM-04"
         assert "Filter: COM" in screen_text(app)
+
+
+@pilot_test
+async def test_a_tab_and_text_typed_before_the_first_frame_go_into_a_field_and_the_journal(
+        blaby: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cap_tui.core import journal
+    from cap_tui.tui.app import CapApp
+
+    # GIVEN keys typed while the editor starts: into the form (its fields are built after the
+    # first frame), two fields on, to the end of the text (ctrl+end), three letters
+    load = CapApp.on_load
+
+    def early(app: CapApp) -> None:
+        load(app)
+        for key in ["tab", "tab", "ctrl+end", "x", "y", "z"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+    monkeypatch.setattr(CapApp, "on_load", early)
+    app = make_app(str(blaby))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 2)
+        # THEN they reached the field, as typed once it was there (a Tab sent before the field
+        # was mounted left the next keys to the tree: End went to the last action and x asked
+        # to delete it)
+        assert not app.screen.query("ChoiceScreen")
+        assert getattr(app.focused, "field_key", "") == "progress"
+        assert field_text(app, "progress").endswith("xyz")
+        # AND every edit is in the crash journal
+        editor(app).file.flush()
+        recorded = journal.find(blaby)
+        assert recorded is not None and len(recorded.ops) == 3
 
 
 @pilot_test

@@ -79,7 +79,13 @@ class CapApp(App[None]):
             return
         await super().on_event(event)
 
-    def _let_keys_in(self) -> None:
+    async def _let_keys_in(self) -> None:
+        """Once the first screen is drawn and settled (the editor's fields mounted), give it
+        the keys kept meanwhile. Run as a worker, not in the app's own turn: keys that arrive
+        while it waits are kept behind the others, never handled before them."""
+        screen = self.screen
+        if isinstance(screen, EditorScreen):
+            await screen.settled()
         early, self._early = self._early, None
         for event in early or ():
             again = events.Paste(event.text) if isinstance(event, events.Paste) \
@@ -102,7 +108,7 @@ class CapApp(App[None]):
         # the first screen is drawn: collections again (the editor settles again once its
         # form is filled: tui/heap.py), and the keys typed before it are let in
         self.call_after_refresh(heap.settle)
-        self.call_after_refresh(self._let_keys_in)
+        self.call_after_refresh(lambda: self.run_worker(self._let_keys_in(), group="keys"))
 
     def editors(self) -> list[EditorScreen]:
         return [s for s in self.screen_stack if isinstance(s, EditorScreen)]

@@ -104,6 +104,14 @@ class EditorScreen(QuietFocusScreen[None]):
             form.show_problems(self.live.of(form.node))
         self.run_worker(asyncio.to_thread(self.doc.prepare), exclusive=True, group="scan")
 
+    async def settled(self) -> None:
+        """The widgets built after the first frame (the fields, the side pane, the filter
+        bar) built and mounted: keys typed before the first frame are given to the screen
+        once they are (CapApp), so that a Tab lands in a field that is there."""
+        for later in (self.query_one(NodeForm), self.query_one(SidePane),
+                      self.query_one(FilterLine)):
+            await later.settled()
+
     def on_unmount(self) -> None:
         self.file.close()
 

@@ -128,6 +128,8 @@ class PlanFile:
         else:
             self.journal.rebase(doc.source.raw)
         journal = self.journal
+        for op in doc.history:  # edits made before the journal was started (keys typed as the
+            journal.append(op.to_json())  # editor opened), so that none is only in memory
         doc.on_applied = lambda op: journal.append(op.to_json())
 
     def flush(self) -> None:

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import Input, Label, Static
 
 from ...core.filters import FilterError, parse_query
@@ -173,15 +174,15 @@ class FilterLine(Vertical, BuiltAfterFirstFrame):
         self._said = ""  # the problem shown
         self._bar: FilterBar | None = None
 
-    def build(self) -> None:
+    def build(self) -> tuple[AwaitMount, ...]:
         """Hidden until the officer filters: built after the editor's first frame
         (widgets/later.py)."""
         self._bar = FilterBar(self.plan, id="filter")
         words = Horizontal(id="filter-words")
-        self.mount(words, Static("", id="filter-problem"))
+        line = self.mount(words, Static("", id="filter-problem"))
         # into the line once it is in the screen (a container's own children would come only
         # when it is composed, a turn later)
-        words.mount(Label(Text("Filter: "), id="filter-label"), self._bar)
+        return line, words.mount(Label(Text("Filter: "), id="filter-label"), self._bar)
 
     def bar(self) -> FilterBar:
         """The filter bar, in the screen (built now if it was not yet)."""

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ...core.model import Node, Plan
@@ -269,32 +269,38 @@ class NodeForm(SteadyContainer, VerticalScroll, BuiltAfterFirstFrame):
         yield self._title
         self._set_title(self.node)
 
-    def build(self) -> None:
+    def build(self) -> tuple[AwaitMount, ...]:
         """The fields of the node the form was made with, after the editor's first frame
         (widgets/later.py), unless another node's are shown already (a move got here first)."""
         if self._set is None and self.node is not None:
             of = self._problems_of
-            self.show(self.node, of(self.node) if of is not None else [])
+            mounting = self.show(self.node, of(self.node) if of is not None else [])
+            return (mounting,) if mounting is not None else ()
+        return ()
 
-    def show(self, node: Node | None, problems: list[Problem] | None = None) -> None:
+    def show(self, node: Node | None,
+             problems: list[Problem] | None = None) -> AwaitMount | None:
         """Show a node's fields: in the field set of its kind, built the first time. Another
         node is shown from its top, its heading in sight (a jump to one of its fields then
-        scrolls to that field: `focus_field`); the same node again stays where it was."""
+        scrolls to that field: `focus_field`); the same node again stays where it was. Returns
+        the mount of a field set built now, if one was."""
         if node is not self.node and self.scroll_offset.y:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.node = node
         self._set_title(node)
         if node is None:
             self._switch(None)
-            return
+            return None
         specs = self._specs(node)
         kept = self._sets.get(_shape(node, specs))
+        mounting = None
         if kept is None:
-            self.mount(self._new_set(node, specs))
+            mounting = self.mount(self._new_set(node, specs))
         else:
             self._switch(kept)
             self.refresh_values()
         self.show_problems(problems or [])
+        return mounting
 
     def _switch(self, to: FieldSet | None) -> None:
         if to is self._set:

@@ -10,6 +10,7 @@ from textual import on
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -132,13 +133,14 @@ class SidePane(Vertical, BuiltAfterFirstFrame):
         self.only: Callable[[Node], bool] | None = None
         self._timer: Timer | None = None
 
-    def build(self) -> None:
+    def build(self) -> tuple[AwaitMount, ...]:
         """The summary and the problems list (hidden on a narrow terminal, where the strip
         stands for them): after the editor's first frame (widgets/later.py)."""
-        self.mount(SummaryPane(id="summary"),
-                   Static(Text("Problems", style="bold"), id="problems-title"),
-                   ProblemsPane(id="problems"))
+        mounting = self.mount(SummaryPane(id="summary"),
+                              Static(Text("Problems", style="bold"), id="problems-title"),
+                              ProblemsPane(id="problems"))
         self.recount()
+        return (mounting,)
 
     def recount(self) -> None:
         self._timer = None
