@@ -491,6 +491,32 @@ async def test_keys_typed_before_the_first_frame_are_given_to_it_in_order(
 
 
 @pilot_test
+async def test_keys_typed_at_start_are_let_in_even_if_the_editor_never_settles(
+        blaby: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cap_tui.tui.app import CapApp
+    from cap_tui.tui.screens.editor import EditorScreen
+
+    async def broken(screen: EditorScreen) -> None:  # (a screen replaced while it waited)
+        raise RuntimeError("gone")
+
+    load = CapApp.on_load
+
+    def early(app: CapApp) -> None:
+        load(app)
+        for _ in range(3):
+            app.post_message(events.Key("down", None))
+
+    monkeypatch.setattr(EditorScreen, "settled", broken)
+    monkeypatch.setattr(CapApp, "on_load", early)
+    app = make_app(str(blaby))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, 2)
+        assert editor(app).current.id == "COM-03"  # the keys were not kept for good
+        await pilot.press("down")
+        assert editor(app).current.id != "COM-03"  # nor are the keys typed after them
+
+
+@pilot_test
 async def test_a_tab_and_text_typed_before_the_first_frame_go_into_a_field_and_the_journal(
         blaby: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cap_tui.core import journal

@@ -36,6 +36,7 @@ from .widgets.tree import PlanTree
 if TYPE_CHECKING:
     from .screens.picker import PickerScreen
 
+KEYS_WAIT_AT_MOST = 1.0  # seconds keys typed at start-up wait for the editor's fields
 NOTICE_ROWS = 3  # the lines a notice takes at most, where cap.tcss puts it (under the header)
 NOTICE_SHARE = 0.7  # of the screen's width, at most (Toast's max-width in cap.tcss)
 
@@ -85,7 +86,10 @@ class CapApp(App[None]):
         while it waits are kept behind the others, never handled before them."""
         screen = self.screen
         if isinstance(screen, EditorScreen):
-            await screen.settled()
+            # never holds the keys for good: a screen replaced meanwhile, or a mount that
+            # does not come, lets them in all the same (at once, or after a second)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(screen.settled(), KEYS_WAIT_AT_MOST)
         early, self._early = self._early, None
         for event in early or ():
             again = events.Paste(event.text) if isinstance(event, events.Paste) \
