@@ -40,7 +40,6 @@ from .edit.ops import (
 )
 from .edit.segments import Segment, Segments, cut
 from .fileio import SaveError, write_atomic
-from .layout import Block
 from .model import Node, Plan
 from .shape import SHAPE, Level
 from .source import BOM, Source, decode, parse_toml, read_source
@@ -62,13 +61,11 @@ class SaveFailed(EditError, OSError):
 class Document:
     """A plan file open for editing."""
 
-    def __init__(self, source: Source, data: dict[str, Any],
-                 blocks: list[Block] | None = None) -> None:
+    def __init__(self, source: Source, data: dict[str, Any]) -> None:
         self.source = source
         self.path = source.path
         self.newline = source.newline
         self.plan = Plan(source.path, data, source)
-        self._blocks = blocks  # the text's layout scan, when the caller has one
         self._segments: Segments | None = None  # made when first needed: `segments`
         self._scanning = threading.Lock()
         # why saving is refused, when the file turned out not to read as cap read it
@@ -109,7 +106,8 @@ class Document:
         return cls(source, data), verified
 
     def verify(self) -> str | None:
-        """Read the text as loaded with tomllib and with fastread again; None when they agree.
+        """Read the text as loaded with tomllib, rtoml and cap's layout scan; None when they
+        agree (fastread.verify_source).
 
         Safe to run in a thread: it reads only the loaded text, never the edited segments.
         The editor runs it in a process of its own (`python -m cap_tui.core.verify`), where
@@ -133,8 +131,7 @@ class Document:
         if segments is None:
             with self._scanning:  # `prepare` in a thread, an edit here: one scan, not two
                 if self._segments is None:
-                    self._segments = Segments(cut(self.source.text, self._blocks), self.plan)
-                    self._blocks = None
+                    self._segments = Segments(cut(self.source.text), self.plan)
                 segments = self._segments
         return segments
 

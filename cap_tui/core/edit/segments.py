@@ -64,12 +64,10 @@ class Segment:
         return BY_PATH.get(self._block.name) if self._block.is_array else None
 
 
-def cut(text: str, blocks: list[Block] | None = None) -> list[Segment]:
-    """A text as segments (`blocks`: its scan, when the caller has one). The root segment, the
-    text before the first table, is left out when there is none."""
-    if blocks is None:
-        blocks = scan(text)
-    segments = [Segment(text[b.start : b.end], b, b.start) for b in blocks]
+def cut(text: str) -> list[Segment]:
+    """A text as segments, one a table (from its layout scan). The root segment, the text
+    before the first table, is left out when there is none."""
+    segments = [Segment(text[b.start : b.end], b, b.start) for b in scan(text)]
     if not segments[0].text:
         segments.pop(0)
     return segments
